@@ -97,9 +97,9 @@ class Figure:
     value: float | int
     unit: str | None
     unit_text: str | None
-    kind: Literal[
-        "count", "money", "measure", "percent", "duration", "age", "ratio", "number"
-    ] = "number"
+    kind: Literal["count", "money", "measure", "percent", "duration", "age", "ratio", "number"] = (
+        "number"
+    )
     value_max: float | int | None = None
     qualifier: str | None = None  # approx | more_than | at_least | less_than | at_most | reached
     change: Literal["increase", "decrease"] | None = None

@@ -1,0 +1,83 @@
+"""Run one crawl in this process: ``python -m spiders.crawl --site baonghean --warc OUT``.
+
+Twisted's reactor cannot be restarted, so callers that crawl many times (the Prefect flow,
+the tests) start this module as a subprocess per crawl. It writes the WARC file and a JSON
+file of the crawl's statistics, logs to stderr, and exits non-zero when the crawl did not
+finish normally.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from spiders import settings as crawl_settings
+from spiders.news import NewsSpider
+
+_NORMAL_ENDINGS = ("finished", "closespider_")
+
+
+def build_settings(
+    *, warc: Path, site: str, local: bool, overrides: dict[str, str] | None = None
+) -> Settings:
+    """Project settings plus this crawl's archive path and any overrides."""
+    settings = Settings()
+    settings.setmodule(crawl_settings, priority="project")
+    if local:
+        settings.setdict(crawl_settings.local_overrides(), priority="cmdline")
+    settings.setdict(
+        {"BAOTINH_WARC_PATH": str(warc), "BAOTINH_SITE": site, **(overrides or {})},
+        priority="cmdline",
+    )
+    return settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    overrides = dict(pair.split("=", 1) for pair in args.set)
+    settings = build_settings(warc=args.warc, site=args.site, local=args.local, overrides=overrides)
+    process = CrawlerProcess(settings, install_root_handler=True)
+    crawler = process.create_crawler(NewsSpider)
+    process.crawl(
+        crawler,
+        site=args.site,
+        base_url=args.base_url,
+        known=str(args.known) if args.known else None,
+        max_articles=args.max_articles,
+        max_listing_pages=args.max_listing_pages,
+        since=args.since,
+    )
+    process.start()
+    stats = {k: _jsonable(v) for k, v in crawler.stats.get_stats().items()}
+    if args.stats:
+        args.stats.write_text(json.dumps(stats, indent=2, sort_keys=True), encoding="utf-8")
+    reason = str(stats.get("finish_reason", ""))
+    return 0 if reason.startswith(_NORMAL_ENDINGS) else 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m spiders.crawl", description=__doc__)
+    parser.add_argument("--site", required=True, help="registry key of the paper")
+    parser.add_argument("--warc", required=True, type=Path, help="WARC file to write")
+    parser.add_argument("--base-url", help="fetch from this origin instead of the paper's")
+    parser.add_argument("--known", type=Path, help="file of already archived article URLs")
+    parser.add_argument("--max-articles", type=int)
+    parser.add_argument("--max-listing-pages", type=int, default=20)
+    parser.add_argument("--since", help="YYYY-MM-DD")
+    parser.add_argument("--stats", type=Path, help="write the crawl statistics here (JSON)")
+    parser.add_argument("--local", action="store_true", help="no politeness delays (loopback)")
+    parser.add_argument("-s", "--set", action="append", default=[], help="SETTING=VALUE")
+    return parser
+
+
+def _jsonable(value: object) -> object:
+    return value if isinstance(value, (int, float, str, bool, type(None))) else str(value)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

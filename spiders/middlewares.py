@@ -1,0 +1,129 @@
+"""Downloader middlewares: WARC archiving and retry with backoff.
+
+Both are switched on in :mod:`spiders.settings`; spiders know nothing of them.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+from datetime import UTC, datetime
+from pathlib import Path
+
+from scrapy import Request, Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Response
+
+from spiders.warc import WarcArchive
+
+log = logging.getLogger(__name__)
+
+
+class WarcArchiveMiddleware:
+    """Writes every successful response of the spider's own requests to a WARC file.
+
+    Requests carry their page kind in ``meta["kind"]`` (article, listing, feed); requests
+    without one (robots.txt) are not archived. Sits after HTTP decompression, so the stored
+    payload is the decoded body.
+    """
+
+    def __init__(self, path: Path, site: str | None, stats) -> None:
+        self.archive = WarcArchive(path)
+        self.site = site
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> WarcArchiveMiddleware:
+        path = crawler.settings.get("BAOTINH_WARC_PATH")
+        if not path:
+            raise NotConfigured("BAOTINH_WARC_PATH is not set")
+        middleware = cls(Path(path), crawler.settings.get("BAOTINH_SITE"), crawler.stats)
+        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        return middleware
+
+    def process_response(
+        self, request: Request, response: Response, spider: Spider | None = None
+    ) -> Response:
+        kind = request.meta.get("kind")
+        if kind and response.status == 200:
+            self.archive.write(
+                url=response.url,
+                status=response.status,
+                reason="OK",
+                headers=_header_pairs(response.headers),
+                body=response.body,
+                request_headers=_header_pairs(request.headers),
+                method=request.method,
+                kind=kind,
+                site=self.site,
+                fetched_at=datetime.now(UTC),
+            )
+            self.stats.inc_value(f"baotinh/archived/{kind}")
+        return response
+
+    def spider_closed(self, spider: Spider) -> None:
+        path = self.archive.close()
+        log.info("archived %d responses in %s", self.archive.records, path or "(nothing)")
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Scrapy's retry, plus backoff: a 429 or 503 slows the whole site down.
+
+    The site's download slot delay is raised to the server's ``Retry-After`` or, without
+    one, to ``RETRY_BACKOFF_BASE * 2**retries`` (capped by ``RETRY_BACKOFF_MAX``); the
+    retried request then waits that long. AutoThrottle lowers the delay again as the site
+    answers normally.
+    """
+
+    BACKOFF_STATUSES = frozenset({429, 503})
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler.settings)
+        self.crawler = crawler
+        self.base = crawler.settings.getfloat("RETRY_BACKOFF_BASE", 2.0)
+        self.cap = crawler.settings.getfloat("RETRY_BACKOFF_MAX", 120.0)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> BackoffRetryMiddleware:
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response, spider: Spider | None = None):
+        if response.status in self.BACKOFF_STATUSES and not request.meta.get("dont_retry"):
+            retries = request.meta.get("retry_times", 0)
+            delay = retry_after_seconds(response) or self.base * 2**retries
+            self._slow_down(request, min(delay, self.cap))
+        return super().process_response(request, response)
+
+    def _slow_down(self, request: Request, delay: float) -> None:
+        downloader = self.crawler.engine.downloader
+        key = downloader.get_slot_key(request)
+        slot = downloader.slots.get(key)
+        if slot is not None and slot.delay < delay:
+            log.warning("backing off %s for %.1fs after a refusal", key, delay)
+            slot.delay = delay
+            self.crawler.stats.inc_value("baotinh/backoff_count")
+
+
+def retry_after_seconds(response: Response) -> float | None:
+    """The ``Retry-After`` header in seconds (delta-seconds or HTTP-date), if any."""
+    raw = response.headers.get(b"Retry-After")
+    if not raw:
+        return None
+    value = raw.decode("latin-1").strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _header_pairs(headers) -> list[tuple[str, str]]:
+    return [
+        (name.decode("latin-1"), value.decode("latin-1"))
+        for name, values in headers.items()
+        for value in values
+    ]

@@ -1,0 +1,174 @@
+"""Raw pages kept as WARC files (ISO 28500), so articles can be re-extracted without crawling.
+
+Writing happens inside the crawl (see :mod:`spiders.middlewares`); reading happens in the
+flow, with no Scrapy involved. A crawl writes ``<run_id>.warc.gz.open`` and renames it to
+``<run_id>.warc.gz`` when it closes cleanly; a crawl that dies leaves the ``.open`` file,
+whose complete records are still read (a truncated last record is skipped with a warning).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from io import BytesIO
+from pathlib import Path
+from typing import BinaryIO
+
+from w3lib.encoding import html_to_unicode
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+log = logging.getLogger(__name__)
+
+KIND_HEADER = "BaoTinh-Page-Kind"  # article | listing | feed
+SITE_HEADER = "BaoTinh-Site"
+OPEN_SUFFIX = ".open"
+# Headers that describe the transfer, not the payload we store (already decoded).
+_TRANSFER_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
+
+
+@dataclass(frozen=True)
+class ArchivedPage:
+    """One HTTP response read back from a WARC file."""
+
+    warc_file: str
+    offset: int
+    url: str
+    fetched_at: datetime
+    status: int
+    kind: str
+    site: str | None
+    content_type: str | None
+    body: bytes
+
+    @property
+    def text(self) -> str:
+        """The body decoded as a browser (and Scrapy's ``response.text``) would."""
+        _, text = html_to_unicode(self.content_type, self.body)
+        return text
+
+
+class WarcArchive:
+    """Appends request/response record pairs to one gzip-compressed WARC file."""
+
+    def __init__(self, path: Path) -> None:
+        self.final_path = path
+        self.open_path = path.with_name(path.name + OPEN_SUFFIX)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._fh: BinaryIO = self.open_path.open("ab")
+        self._writer = WARCWriter(self._fh, gzip=True)
+        self.records = 0
+
+    def write(
+        self,
+        *,
+        url: str,
+        status: int,
+        reason: str,
+        headers: list[tuple[str, str]],
+        body: bytes,
+        request_headers: list[tuple[str, str]],
+        method: str = "GET",
+        kind: str,
+        site: str | None,
+        fetched_at: datetime | None = None,
+    ) -> None:
+        """Write a response record and the request record that produced it."""
+        when = (fetched_at or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        extra = {"WARC-Date": when, KIND_HEADER: kind}
+        if site:
+            extra[SITE_HEADER] = site
+        kept = [(k, v) for k, v in headers if k.lower() not in _TRANSFER_HEADERS]
+        kept.append(("Content-Length", str(len(body))))
+        response = self._writer.create_warc_record(
+            url,
+            "response",
+            payload=BytesIO(body),
+            length=len(body),
+            http_headers=StatusAndHeaders(f"{status} {reason}", kept, protocol="HTTP/1.1"),
+            warc_headers_dict=extra,
+        )
+        path = url.split("/", 3)[3] if url.count("/") >= 3 else ""
+        request = self._writer.create_warc_record(
+            url,
+            "request",
+            payload=BytesIO(b""),
+            length=0,
+            http_headers=StatusAndHeaders(f"{method} /{path} HTTP/1.1", request_headers),
+            warc_headers_dict={"WARC-Date": when},
+        )
+        request.rec_headers.add_header(
+            "WARC-Concurrent-To", response.rec_headers.get_header("WARC-Record-ID")
+        )
+        self._writer.write_record(response)
+        self._writer.write_record(request)
+        self._fh.flush()
+        self.records += 1
+
+    def close(self) -> Path | None:
+        """Close the file and give it its final name; returns that path (None if empty)."""
+        self._fh.close()
+        if self.records == 0:
+            self.open_path.unlink()
+            return None
+        self.open_path.replace(self.final_path)
+        return self.final_path
+
+
+def salvage_interrupted(folder: Path) -> list[Path]:
+    """Give the WARC files of crawls that died their final names, so they get loaded.
+
+    Only call this when no crawl of that folder's paper is running.
+    """
+    salvaged = []
+    for path in sorted(folder.glob(f"*.warc.gz{OPEN_SUFFIX}")):
+        final = path.with_name(path.name.removesuffix(OPEN_SUFFIX))
+        path.replace(final)
+        salvaged.append(final)
+    return salvaged
+
+
+def read_pages(path: Path, kinds: frozenset[str] | None = None) -> Iterator[ArchivedPage]:
+    """The HTTP responses stored in a WARC file, in order, optionally of some kinds only."""
+    with path.open("rb") as fh:
+        records = ArchiveIterator(fh)
+        try:
+            for record in records:
+                if record.rec_type != "response":
+                    continue
+                kind = record.rec_headers.get_header(KIND_HEADER) or "unknown"
+                if kinds is not None and kind not in kinds:
+                    continue
+                body = record.content_stream().read()  # before the offset: that call drains it
+                yield _archived_page(path, records.get_record_offset(), record, kind, body)
+        except (ArchiveLoadFailed, EOFError, OSError) as exc:
+            log.warning("%s: stopped at a damaged record (%s); earlier records kept", path, exc)
+
+
+def read_page_at(path: Path, offset: int) -> ArchivedPage:
+    """The response record starting at ``offset`` in a WARC file."""
+    with path.open("rb") as fh:
+        fh.seek(offset)
+        record = next(iter(ArchiveIterator(fh)))
+        kind = record.rec_headers.get_header(KIND_HEADER) or "unknown"
+        return _archived_page(path, offset, record, kind, record.content_stream().read())
+
+
+def _archived_page(path: Path, offset: int, record, kind: str, body: bytes) -> ArchivedPage:
+    http = record.http_headers
+    date = record.rec_headers.get_header("WARC-Date")
+    return ArchivedPage(
+        warc_file=path.name.removesuffix(OPEN_SUFFIX),
+        offset=offset,
+        url=record.rec_headers.get_header("WARC-Target-URI"),
+        fetched_at=datetime.fromisoformat(date.replace("Z", "+00:00")),
+        status=int(http.get_statuscode() or 0),
+        kind=kind,
+        site=record.rec_headers.get_header(SITE_HEADER),
+        content_type=http.get_header("Content-Type"),
+        body=body,
+    )

@@ -1,0 +1,282 @@
+"""The idempotent loader: cleaned and extracted pages in, rows in DuckDB out.
+
+An article's identity is its canonical URL (``article_id`` is a hash of it). Loading the
+same pages again changes nothing; a newer fetch whose text differs updates the article in
+place (``version`` + 1) and replaces its date mentions and figures; an older fetch never
+overwrites a newer one. Each batch is one transaction, ingested from Arrow tables.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import duckdb
+import pyarrow as pa
+
+from transforms.models import Article, DateMention, Figure
+
+
+@dataclass(frozen=True)
+class FetchedPage:
+    """Where an archived response is, and what it was."""
+
+    warc_file: str
+    warc_offset: int
+    url: str
+    fetched_at: datetime
+    status: int
+    content_sha1: str
+
+
+@dataclass(frozen=True)
+class PageResult:
+    """One archived page after cleaning and extraction, or the reason it was skipped."""
+
+    page: FetchedPage
+    article: Article | None = None
+    dates: Sequence[DateMention] = ()
+    figures: Sequence[Figure] = ()
+    skip_reason: str | None = None
+
+
+@dataclass
+class LoadCounts:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    date_mentions: int = 0
+    figures: int = 0
+
+    def add(self, other: LoadCounts) -> None:
+        for name in vars(self):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class _Plan:
+    write: list[tuple[PageResult, int, int, datetime]] = field(default_factory=list)
+    touch: list[tuple[int, datetime]] = field(default_factory=list)
+    replaced_ids: list[int] = field(default_factory=list)
+
+
+def article_id(url: str) -> int:
+    """A stable signed 64-bit id for a canonical URL."""
+    digest = hashlib.blake2b(url.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def text_sha1(article: Article) -> str:
+    content = "\x1f".join([article.title or "", article.lead or "", article.body])
+    return hashlib.sha1(content.encode("utf-8")).hexdigest()
+
+
+def load_results(
+    con: duckdb.DuckDBPyConnection,
+    site_key: str,
+    results: Sequence[PageResult],
+    extractor_version: str,
+) -> LoadCounts:
+    """Load one batch in one transaction; returns what changed."""
+    counts = LoadCounts(skipped=sum(1 for r in results if r.article is None))
+    latest = _latest_per_article(results)
+    existing = _existing(con, list(latest))
+    plan = _plan(latest, existing, extractor_version, counts)
+    now = datetime.now(UTC)
+
+    con.execute("BEGIN TRANSACTION")
+    try:
+        _insert(con, "pages", _page_rows(site_key, results), on_conflict="DO NOTHING")
+        _insert(
+            con, "articles", _article_rows(site_key, plan, extractor_version, now), "OR REPLACE"
+        )
+        _touch(con, plan.touch)
+        for table in ("date_mentions", "figures"):
+            _delete_children(con, table, plan.replaced_ids)
+        dates = [row for r, aid, *_ in plan.write for row in _date_rows(aid, r.dates)]
+        figures = [row for r, aid, *_ in plan.write for row in _figure_rows(aid, r.figures)]
+        _insert(con, "date_mentions", dates)
+        _insert(con, "figures", figures)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    counts.date_mentions, counts.figures = len(dates), len(figures)
+    return counts
+
+
+def _latest_per_article(results: Sequence[PageResult]) -> dict[int, PageResult]:
+    latest: dict[int, PageResult] = {}
+    for result in results:
+        if result.article is None:
+            continue
+        key = article_id(result.article.url)
+        if key not in latest or result.page.fetched_at > latest[key].page.fetched_at:
+            latest[key] = result
+    return latest
+
+
+def _existing(con: duckdb.DuckDBPyConnection, ids: list[int]) -> dict[int, tuple]:
+    if not ids:
+        return {}
+    rows = con.execute(
+        "SELECT article_id, text_sha1, extractor_version, version, first_seen_at,"
+        " last_fetched_at FROM articles WHERE article_id IN (SELECT unnest(?))",
+        [ids],
+    ).fetchall()
+    return {row[0]: row[1:] for row in rows}
+
+
+def _plan(
+    latest: dict[int, PageResult],
+    existing: dict[int, tuple],
+    extractor_version: str,
+    counts: LoadCounts,
+) -> _Plan:
+    plan = _Plan()
+    for aid, result in latest.items():
+        fetched = result.page.fetched_at
+        old = existing.get(aid)
+        if old is None:
+            plan.write.append((result, aid, 1, fetched))
+            counts.new += 1
+            continue
+        old_sha, old_version_tag, version, first_seen, last_fetched = old
+        if fetched < last_fetched:
+            counts.unchanged += 1  # an older copy than the one loaded: never overwrite
+            continue
+        content_changed = text_sha1(result.article) != old_sha
+        if content_changed or extractor_version != old_version_tag:
+            plan.write.append((result, aid, version + int(content_changed), first_seen))
+            plan.replaced_ids.append(aid)
+            counts.updated += 1
+        else:
+            counts.unchanged += 1
+            if fetched > last_fetched:
+                plan.touch.append((aid, fetched))
+    return plan
+
+
+def _insert(
+    con: duckdb.DuckDBPyConnection, table: str, rows: list[dict], on_conflict: str = ""
+) -> None:
+    if not rows:
+        return
+    batch = pa.Table.from_pylist(rows)
+    con.register("_batch", batch)
+    try:
+        columns = ", ".join(batch.column_names)
+        verb = "INSERT OR REPLACE" if on_conflict == "OR REPLACE" else "INSERT"
+        tail = f"ON CONFLICT {on_conflict}" if on_conflict.startswith("DO") else ""
+        con.execute(f"{verb} INTO {table} ({columns}) SELECT {columns} FROM _batch {tail}")
+    finally:
+        con.unregister("_batch")
+
+
+def _touch(con: duckdb.DuckDBPyConnection, touched: list[tuple[int, datetime]]) -> None:
+    for aid, fetched in touched:
+        con.execute("UPDATE articles SET last_fetched_at = ? WHERE article_id = ?", [fetched, aid])
+
+
+def _delete_children(con: duckdb.DuckDBPyConnection, table: str, ids: list[int]) -> None:
+    if ids:
+        con.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT unnest(?))", [ids])
+
+
+def _page_rows(site_key: str, results: Sequence[PageResult]) -> list[dict]:
+    return [
+        {
+            "warc_file": r.page.warc_file,
+            "warc_offset": r.page.warc_offset,
+            "site_key": site_key,
+            "url": r.page.url,
+            "fetched_at": r.page.fetched_at,
+            "status": r.page.status,
+            "content_sha1": r.page.content_sha1,
+            "article_id": article_id(r.article.url) if r.article else None,
+            "skip_reason": r.skip_reason,
+        }
+        for r in results
+    ]
+
+
+def _article_rows(site_key: str, plan: _Plan, extractor_version: str, now: datetime) -> list[dict]:
+    rows = []
+    for result, aid, version, first_seen in plan.write:
+        article = result.article
+        rows.append(
+            {
+                "article_id": aid,
+                "url": article.url,
+                "site_key": site_key,
+                "title": article.title,
+                "published_at": article.published,
+                "published_source": article.published_source,
+                "author": article.author,
+                "lead": article.lead,
+                "body": article.body,
+                "text_sha1": text_sha1(article),
+                "extractor_version": extractor_version,
+                "version": version,
+                "first_seen_at": first_seen,
+                "last_fetched_at": result.page.fetched_at,
+                "updated_at": now,
+                "warc_file": result.page.warc_file,
+                "warc_offset": result.page.warc_offset,
+            }
+        )
+    return rows
+
+
+def _date_rows(aid: int, dates: Sequence[DateMention]) -> list[dict]:
+    return [
+        {
+            "article_id": aid,
+            "seq": seq,
+            "text": d.text,
+            "start_offset": d.start,
+            "end_offset": d.end,
+            "value": d.value,
+            "value_to": d.value_to,
+            "grain": d.grain,
+            "first_day": d.first_day,
+            "last_day": d.last_day,
+            "relative": d.relative,
+        }
+        for seq, d in enumerate(dates)
+    ]
+
+
+def _figure_rows(aid: int, figures: Sequence[Figure]) -> list[dict]:
+    rows = []
+    for seq, f in enumerate(figures):
+        period = f.period
+        rows.append(
+            {
+                "article_id": aid,
+                "seq": seq,
+                "text": f.text,
+                "start_offset": f.start,
+                "end_offset": f.end,
+                "value": float(f.value),
+                "value_max": None if f.value_max is None else float(f.value_max),
+                "unit": f.unit,
+                "unit_text": f.unit_text,
+                "kind": f.kind,
+                "qualifier": f.qualifier,
+                "change": f.change,
+                "per": f.per,
+                "group_id": f.group,
+                "indicator": f.indicator,
+                "sentence": f.sentence,
+                "period_value": period.value if period else None,
+                "period_grain": period.grain if period else None,
+                "period_first_day": period.first_day if period else None,
+                "period_last_day": period.last_day if period else None,
+                "period_rule": period.rule if period else None,
+            }
+        )
+    return rows

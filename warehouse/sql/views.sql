@@ -1,0 +1,51 @@
+-- Views for analysis; recreated on every migration run, they hold no data.
+
+CREATE OR REPLACE VIEW figure_facts AS
+SELECT
+    s.province,
+    a.site_key,
+    a.article_id,
+    a.url,
+    a.title,
+    a.published_at,
+    f.seq,
+    f.indicator,
+    f.value,
+    f.value_max,
+    f.unit,
+    f.kind,
+    f.qualifier,
+    f.change,
+    f.group_id,
+    f.period_value,
+    f.period_grain,
+    f.period_first_day,
+    f.period_last_day,
+    f.period_rule,
+    year(f.period_first_day) AS period_year,
+    f.text,
+    f.sentence
+FROM figures AS f
+JOIN articles AS a USING (article_id)
+JOIN sites AS s USING (site_key);
+
+-- One row per province, indicator, unit and reported period: the longitudinal series.
+-- Changes ("tăng 12,3%") are kept apart from levels; several articles reporting the same
+-- period are summarised (median) and counted.
+CREATE OR REPLACE VIEW indicator_series AS
+SELECT
+    province,
+    indicator,
+    unit,
+    change,
+    period_grain,
+    period_value,
+    period_first_day,
+    median(value)               AS value,
+    min(value)                  AS min_value,
+    max(value)                  AS max_value,
+    count(*)                    AS mentions,
+    count(DISTINCT article_id)  AS articles
+FROM figure_facts
+WHERE indicator IS NOT NULL
+GROUP BY ALL;
