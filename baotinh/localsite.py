@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from baotinh.paths import REPO_ROOT
 
@@ -103,7 +103,7 @@ class LocalSite:
     def file_for(self, target: str) -> Path | None:
         """The saved file that answers ``target``, if any (never outside ``root``)."""
         parts = urlsplit(target)
-        relative = parts.path.strip("/")
+        relative = unquote(parts.path).strip("/")
         page = parse_qs(parts.query).get("page", [None])[0]
         candidates: Iterator[Path]
         if page is not None:
