@@ -1,0 +1,642 @@
+"""One article page's HTML in, one :class:`~transforms.models.Article` out.
+
+The page is parsed once. Title, publication time, author and lead are read from the page's
+own metadata and the elements around its title; the lead is then taken out of the tree, the
+DOM-level boilerplate (captions, related and promo boxes, a layout's ``drop`` list) is
+removed, and the body is extracted: from the layout's body container when a layout matches,
+else by trafilatura over the pruned page. Text-level rules (:mod:`transforms.boilerplate`)
+then drop captions, bylines, link lists and widgets that survive.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+import trafilatura
+from lxml.html import HtmlElement
+
+from transforms import boilerplate as bp
+from transforms.canonical import canonical_url
+from transforms.dom import (
+    DocIndex,
+    class_id,
+    contains,
+    has_text,
+    in_foreign_context,
+    is_hidden,
+    select,
+    select_first,
+    short_text,
+    text_of,
+)
+from transforms.htmltext import Paragraph, paragraphs
+from transforms.layout import PageLayout
+from transforms.models import Article
+from transforms.pagemeta import PageMeta, jsonld_names, read_page_meta, types_of
+from transforms.pubdate import find_published
+
+# --- data -------------------------------------------------------------------------------------
+
+# class/id words of an element holding the lead (sapo).
+LEAD_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:sapo|summary|description|desc|lead|chapeau|excerpt|intro|tom-?tat|"
+    r"tomtat|tom-?luoc|tomluoc|abstract)(?:$|[\s_-])"
+)
+# class/id words of a heading holding the title when the page has no <h1>.
+TITLE_CLASS = re.compile(r"(?:^|[\s_-])(?:title|tieu-?de|tieude|headline)(?:$|[\s_-])")
+# class/id words of an element holding the author's name.
+AUTHOR_CLASS = re.compile(r"author|tac-?gia|byline|writer|reporter|nguoi-?viet")
+# <meta> keys that may name the author.
+AUTHOR_META_KEYS = ("author", "article:author", "dable:author", "dc.creator", "byl", "creator")
+# Names that are the paper, not a person: "Báo Lào Cai điện tử", "Cổng thông tin ...".
+PAPER_NAME = re.compile(
+    r"^(?:báo|tạp chí|đài|cổng thông tin|trang tin|truyền hình|thông tấn)\b|điện tử|online",
+    re.IGNORECASE,
+)
+# Author values to strip: "Tác giả: X", "Bởi X", "PV X".
+AUTHOR_PREFIX = re.compile(r"^(?:tác giả|tg|bởi|by|phóng viên|pv|ctv)\s*[:.]?\s+", re.I)
+# A lead that opens with the paper's tag: "(CTO) - ...", "(Baonghean) - ...".
+PAPER_TAG = re.compile(r"^\([^()]{2,30}\)\s*[-–—]")
+LONE_PAPER_TAG = re.compile(r"^\([^()]{2,30}\)\s*[-–—]?$")
+
+# DOM-level boilerplate removed before extraction, wherever it sits.
+CAPTION_CLASS = re.compile(r"caption|chu-?thich|chuthich|ghi-?chu-?anh|image-?desc|photo-?desc")
+RELATED_BOX_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:related|relate|relates|lien-?quan|tinlienquan|xem-?them|xemthem|"
+    r"doc-?them|readmore|read-more|more-?news|tin-?khac|news-?relation|box-?relation)"
+    r"(?:$|[\s_-])"
+)
+AD_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:ads?|adv|advert|advertisement|adsbygoogle|quang-?cao|quangcao|sponsor|"
+    r"sponsored|banner)(?:$|[\s_-])"
+)
+MAX_AD_CHARS = 600
+BOX_CLASS = re.compile(r"box|note|promo|quote|frame|khung|highlight|banner")
+HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+MAX_CAPTION_ELEMENT_CHARS = 500
+MAX_IMAGE_TABLE_CHARS = 400
+
+# When is a page not an article?
+MIN_TEXT_CHARS = 120  # lead + body: a two-sentence news brief still counts
+MIN_HEADLINE_CHARS = 25  # a link this long, alone in its block, is a teaser headline
+LISTING_SHARE = 0.5  # this share of the body in teasers of other articles -> a listing
+
+LINK_LINE_RATIO = 0.8  # a paragraph this much in links is a link, not prose
+
+
+class NotAnArticle(ValueError):
+    """The page has no article text (a listing, an error or an empty page)."""
+
+
+# --- entry point ------------------------------------------------------------------------------
+
+
+def clean_article(
+    html: str,
+    url: str,
+    layouts: Sequence[PageLayout] = (),
+    *,
+    site_origin: str | None = None,
+) -> Article:
+    """Clean one article page. Raises :class:`NotAnArticle` when it has no article text."""
+    root = _parse(html)
+    meta = read_page_meta(root)
+    layout = choose_layout(root, layouts)
+    index = DocIndex(root)
+
+    title_el, title = find_title(root, meta, layout)
+    published = find_published(root, url, layout=layout, meta=meta, anchor=title_el, index=index)
+    author = find_author(root, meta, layout, title_el, index, url)
+    lead_el, lead = find_lead(root, meta, layout, title_el, index)
+
+    # teasers are read before pruning, which removes headline cards
+    teasers = None if (meta.is_article or layout is not None) else _teaser_texts(root)
+    if lead_el is not None and not _holds_body(lead_el, layout):
+        _remove(lead_el)
+    prune(root, layout, keep=title_el)
+    raw = extract_body(root, layout)
+    body, byline = filter_paragraphs(raw, title=title, lead=lead, author=author)
+
+    if lead is None and body and _is_lead(body[0], meta):
+        lead, body = body[0], body[1:]
+    author = author or byline
+    text = "\n".join(body)
+    if not body or len(text) + len(lead or "") < MIN_TEXT_CHARS:
+        raise NotAnArticle(f"no article text ({len(text)} characters of body)")
+    if teasers is not None:
+        if title_el is None:
+            raise NotAnArticle("no article markup and no title heading")
+        if _looks_like_listing(teasers, [lead or "", *body]):
+            raise NotAnArticle("the text is teasers of other articles (a listing page)")
+
+    declared = (meta.canonical, meta.get("og:url"))
+    return Article(
+        url=canonical_url(url, declared, site_origin),
+        title=title,
+        published=published.value if published else None,
+        published_source=published.source if published else None,
+        author=author,
+        lead=lead,
+        body=text,
+    )
+
+
+def _parse(html: str) -> HtmlElement:
+    if not isinstance(html, str):
+        raise TypeError("clean_article takes decoded text (response.text), not bytes")
+    if not unicodedata.is_normalized("NFC", html):
+        html = unicodedata.normalize("NFC", html)
+    root = trafilatura.load_html(html) if html.strip() else None
+    if root is None:
+        raise NotAnArticle("empty or unparseable HTML")
+    return root
+
+
+def choose_layout(root: HtmlElement, layouts: Sequence[PageLayout]) -> PageLayout | None:
+    """The first layout whose ``match`` selector is present in the page."""
+    for layout in layouts:
+        if select(root, layout.match):
+            return layout
+    return None
+
+
+# --- title ------------------------------------------------------------------------------------
+
+
+def find_title(
+    root: HtmlElement, meta: PageMeta, layout: PageLayout | None
+) -> tuple[HtmlElement | None, str | None]:
+    """The title element (the anchor for nearby dates, leads, authors) and the title text."""
+    if layout is not None:
+        el = select_first(root, layout.title)
+        if el is not None and text_of(el):
+            return el, text_of(el)
+    declared = [
+        _strip_site_suffix(name, meta)
+        for name in (
+            _ld_text(meta, "headline"),
+            _ld_text(meta, "name"),
+            meta.get("og:title"),
+            meta.get("twitter:title"),
+        )
+        if name
+    ]
+    headings = [
+        h for h in root.iter("h1") if text_of(h) and not in_foreign_context(h, by_class=False)
+    ]
+    for heading in headings:
+        text = text_of(heading)
+        if any(_same_start(text, name) for name in declared):
+            return heading, text
+    if declared:
+        return _element_with_text(root, declared[0]), declared[0]
+    title_tag = root.find(".//title")
+    page_title = bp.normalize_text(title_tag.text_content()) if title_tag is not None else ""
+    page_title = _strip_site_suffix(page_title, meta)
+    titled = [
+        el
+        for el in root.iter("h1", "h2", "h3")
+        if (el.tag == "h1" or TITLE_CLASS.search(class_id(el)))
+        and len(text_of(el).split()) >= 3
+        and not in_foreign_context(el, by_class=False)
+        and not _mostly_link(el)
+    ]
+    for el in titled:
+        if page_title and _same_start(text_of(el), page_title):
+            return el, text_of(el)
+    if titled:
+        return titled[0], text_of(titled[0])
+    return None, page_title or None
+
+
+def _mostly_link(el: HtmlElement) -> bool:
+    linked = sum(len(text_of(a)) for a in el.iter("a"))
+    return linked >= 0.5 * max(len(text_of(el)), 1)
+
+
+def _ld_text(meta: PageMeta, key: str) -> str | None:
+    value = meta.article.get(key) if meta.article else None
+    return bp.normalize_text(value) if isinstance(value, str) and value.strip() else None
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"\W+", " ", text.casefold()).strip()
+
+
+def _same_start(a: str, b: str) -> bool:
+    fa, fb = _fold(a), _fold(b)
+    if not fa or not fb:
+        return False
+    return fa == fb or (min(len(fa), len(fb)) >= 20 and (fa.startswith(fb) or fb.startswith(fa)))
+
+
+def _strip_site_suffix(title: str, meta: PageMeta) -> str:
+    parts = re.split(r"\s+[|–—-]\s+", title)
+    if len(parts) > 1:
+        last = _fold(parts[-1])
+        if any(last and (last in _fold(n) or _fold(n) in last) for n in meta.site_names):
+            return " - ".join(parts[:-1]).strip()
+    return title.strip()
+
+
+def _element_with_text(root: HtmlElement, text: str) -> HtmlElement | None:
+    """A heading-like element showing ``text`` (the anchor when no h1 matched)."""
+    limit = 2 * len(text) + 40
+    for el in root.iter("h1", "h2", "div", "p", "span"):
+        if (
+            el.text
+            and (shown := short_text(el, limit))
+            and _same_start(shown, text)
+            and not in_foreign_context(el, by_class=False)
+        ):
+            return el
+    return None
+
+
+# --- author -----------------------------------------------------------------------------------
+
+
+def find_author(
+    root: HtmlElement,
+    meta: PageMeta,
+    layout: PageLayout | None,
+    anchor: HtmlElement | None,
+    index: DocIndex,
+    url: str = "",
+) -> str | None:
+    """The author from the layout, JSON-LD, ``<meta>`` or an author element near the title."""
+    host = re.sub(r"^https?://(www\.)?", "", url).split("/", 1)[0]
+    candidates: list[str] = []
+    if layout is not None:
+        el = select_first(root, layout.author)
+        if el is not None:
+            candidates.append(text_of(el))
+    if meta.article is not None:
+        value = meta.article.get("author")
+        people = value if isinstance(value, list) else [value]
+        for person in people:
+            if isinstance(person, dict) and types_of(person) & {"Organization"}:
+                continue
+            candidates.extend(jsonld_names(person))
+    candidates.extend(
+        tag.content for key in AUTHOR_META_KEYS for tag in meta.all(key) if tag.in_head
+    )
+    elements = [
+        el
+        for el in root.iter()
+        if isinstance(el.tag, str)
+        and AUTHOR_CLASS.search(class_id(el))
+        and short_text(el, 60)
+        and not in_foreign_context(el, anchor)
+    ]
+    nearest = index.nearest(elements, anchor)
+    if nearest is not None:
+        candidates.append(text_of(nearest))
+    for candidate in candidates:
+        name = _clean_author(candidate, meta, host)
+        if name:
+            return name
+    return None
+
+
+def _clean_author(value: str, meta: PageMeta, host: str) -> str | None:
+    name = AUTHOR_PREFIX.sub("", bp.normalize_text(value)).strip(" -–,.")
+    if not name or len(name) > 80 or "://" in name or "@" in name:
+        return None
+    if PAPER_NAME.search(name):
+        return None
+    key = _fold(name).replace(" ", "")
+    sites = [*meta.site_names, host.split(".")[0]]
+    if any(key and (key in _fold(s).replace(" ", "") or _fold(s) == _fold(name)) for s in sites):
+        return None
+    return name
+
+
+# --- lead -------------------------------------------------------------------------------------
+
+
+def find_lead(
+    root: HtmlElement,
+    meta: PageMeta,
+    layout: PageLayout | None,
+    anchor: HtmlElement | None,
+    index: DocIndex,
+) -> tuple[HtmlElement | None, str | None]:
+    """The lead (sapo) element and text: layout selector, a sapo-like class near the title,
+    or the element near the title that shows the page's description."""
+    if layout is not None:
+        el = select_first(root, layout.lead)
+        if el is not None and text_of(el):
+            return el, text_of(el)
+    if anchor is None:
+        return None, None  # without the title's place, a sapo-like block may be a teaser's
+    where = index.position(anchor)
+    candidates = [
+        el
+        for el in root.iter("p", "div", "h2", "h3", "span", "section", "strong")
+        if LEAD_CLASS.search(class_id(el))
+        and index.position(el) > where
+        and _lead_sized(el)
+        and not in_foreign_context(el, anchor)
+    ]
+    el = index.nearest(candidates, anchor)
+    if el is not None:
+        return el, text_of(el)
+    description = _description(meta)
+    if description:
+        limit = int(1.3 * len(description)) + 40
+        shown = [
+            (el, text)
+            for el in root.iter("p", "div", "h2", "h3", "span", "strong")
+            if 0 < index.position(el) - where <= 200
+            and (text := short_text(el, limit))
+            and _same_start(text, description)
+        ]
+        if shown:
+            return shown[-1]  # the innermost of nested matches
+    return None, None
+
+
+def _lead_sized(el: HtmlElement) -> bool:
+    text = text_of(el)
+    if not 30 <= len(text) <= 1500:
+        return False
+    return sum(1 for d in el.iter("p", "div", "li") if d is not el) <= 2
+
+
+def _description(meta: PageMeta) -> str | None:
+    for value in (
+        meta.get("og:description"),
+        _ld_text(meta, "description"),
+        meta.get("description"),
+    ):
+        if value and len(value) >= 30:
+            return value
+    return None
+
+
+def _is_lead(paragraph: str, meta: PageMeta) -> bool:
+    """The first body paragraph is the lead: it opens with the paper's tag or is the
+    page's description."""
+    if PAPER_TAG.match(paragraph):
+        return True
+    description = _description(meta)
+    return bool(description) and _same_start(paragraph, description)
+
+
+def _holds_body(el: HtmlElement, layout: PageLayout | None) -> bool:
+    if layout is None:
+        return False
+    root = el.getroottree().getroot()
+    return any(contains(el, body) for s in layout.body for body in select(root, s))
+
+
+# --- DOM-level boilerplate --------------------------------------------------------------------
+
+
+def _remove(el: HtmlElement) -> None:
+    """Remove an element but keep its tail text in the tree."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    if tail:
+        previous = el.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)
+
+
+def prune(root: HtmlElement, layout: PageLayout | None, keep: HtmlElement | None = None) -> None:
+    """Remove captions, related/promo boxes and the layout's ``drop`` elements, in place.
+
+    Nothing holding ``keep`` (the title element) is removed.
+    """
+    doomed: list[HtmlElement] = []
+    if layout is not None:
+        for selector in layout.drop:
+            doomed.extend(select(root, selector))
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if (
+            el.tag == "figcaption"
+            or _is_caption_element(el)
+            or _is_image_table(el)
+            or _is_related_box(el)
+            or _is_card_link(el)
+            or _is_ad(el)
+            or _is_promo_box(el)
+            or _is_caption_after_image(el)
+        ):
+            doomed.append(el)
+    for el in doomed:
+        if keep is not None and contains(el, keep):
+            continue
+        if el.getparent() is not None:
+            _remove(el)
+
+
+def _is_caption_element(el: HtmlElement) -> bool:
+    if not CAPTION_CLASS.search(class_id(el)):
+        return False
+    return short_text(el, MAX_CAPTION_ELEMENT_CHARS) is not None
+
+
+def _is_image_table(el: HtmlElement) -> bool:
+    """A table that only frames a photo and its caption."""
+    if el.tag != "table" or el.find(".//img") is None or len(el.findall(".//tr")) > 3:
+        return False
+    return short_text(el, MAX_IMAGE_TABLE_CHARS) is not None
+
+
+def _is_related_box(el: HtmlElement) -> bool:
+    if not RELATED_BOX_CLASS.search(class_id(el)):
+        return False
+    paras = paragraphs(el)
+    if not paras:
+        return True
+    linked = sum(p.link_chars for p in paras)
+    total = sum(len(p.text) for p in paras)
+    return linked >= 0.3 * total or total <= 600
+
+
+def _is_ad(el: HtmlElement) -> bool:
+    if not AD_CLASS.search(class_id(el)):
+        return False
+    return short_text(el, MAX_AD_CHARS) is not None
+
+
+def _is_card_link(el: HtmlElement) -> bool:
+    """A link wrapping a headline and summary: a card for another article."""
+    if el.tag != "a" or not el.get("href"):
+        return False
+    return any(d.tag in HEADING_TAGS or d.tag in ("p", "div") for d in el.iterdescendants())
+
+
+def _is_promo_box(el: HtmlElement) -> bool:
+    if el.tag not in ("div", "aside", "section", "table", "blockquote"):
+        return False
+    if not BOX_CLASS.search(class_id(el)):
+        return False
+    text = short_text(el, 1500)
+    return text is not None and bp.is_promo(text[:800])
+
+
+def _is_caption_after_image(el: HtmlElement) -> bool:
+    """A short italic or centred paragraph right after a photo (no "Ảnh:" credit needed).
+
+    A long prose paragraph after a photo is article text (vtcnews puts every paragraph
+    under a photo with an empty caption), so only short, styled text counts.
+    """
+    if el.tag not in ("p", "div", "span", "em", "i") or not _follows_image(el):
+        return False
+    text = short_text(el, 300)
+    if not text or el.find(".//img") is not None:
+        return False
+    italic = _all_text_in(el, ("em", "i")) or "italic" in el.get("style", "")
+    centred = "center" in el.get("style", "").replace(" ", "") or el.get("align") == "center"
+    bold = _all_text_in(el, ("strong", "b"))
+    return italic or (centred and not bold and len(text) <= 200)
+
+
+def _follows_image(el: HtmlElement) -> bool:
+    previous = el.getprevious()
+    while previous is not None and (
+        not isinstance(previous.tag, str) or (previous.tag == "br" and not previous.tail)
+    ):
+        previous = previous.getprevious()
+    if previous is None or (el.getparent() is not None and (el.getparent().text or "").strip()):
+        return False
+    if previous.tail and previous.tail.strip():
+        return False
+    return previous.tag == "img" or (previous.find(".//img") is not None and not has_text(previous))
+
+
+def _all_text_in(el: HtmlElement, tags: tuple[str, ...]) -> bool:
+    """All visible text of ``el`` sits inside one of ``tags`` (or ``el`` is one)."""
+    if el.tag in tags:
+        return True
+    if (el.text or "").strip():
+        return False
+    for child in el:
+        if not isinstance(child.tag, str) or is_hidden(child):
+            continue
+        if (child.tail or "").strip():
+            return False
+        if text_of(child) and not _all_text_in(child, tags):
+            return False
+    return True
+
+
+# --- body -------------------------------------------------------------------------------------
+
+
+def extract_body(root: HtmlElement, layout: PageLayout | None) -> list[Paragraph]:
+    """Paragraphs of the layout's body container, else trafilatura's main text."""
+    if layout is not None:
+        for selector in layout.body:
+            containers = select(root, selector)
+            if containers:
+                found = [p for c in containers for p in paragraphs(c)]
+                if found:
+                    return found
+    document = trafilatura.bare_extraction(
+        root,
+        include_comments=False,
+        include_tables=True,
+        include_links=True,
+        include_images=False,
+    )
+    if document is None or document.body is None:
+        return []
+    return paragraphs(document.body)
+
+
+def filter_paragraphs(
+    found: list[Paragraph],
+    *,
+    title: str | None = None,
+    lead: str | None = None,
+    author: str | None = None,
+) -> tuple[list[str], str | None]:
+    """Apply the text-level rules; return the body paragraphs and a byline name, if any."""
+    kept: list[str] = []
+    in_related_list = False
+    seen: set[str] = set()
+    for paragraph in found:
+        text = paragraph.text
+        if in_related_list:
+            if paragraph.link_ratio >= 0.5 or (len(text) <= 150 and text[-1:] not in '.!?…"'):
+                continue
+            in_related_list = False
+        if bp.is_related_heading(text):
+            in_related_list = True
+            continue
+        if paragraph.link_ratio >= LINK_LINE_RATIO and len(text) <= 250:
+            continue
+        if _repeats(text, title) or _repeats(text, lead) or LONE_PAPER_TAG.match(text):
+            continue
+        if bp.is_boilerplate(text):
+            continue
+        text = bp.split_glued_caption(text) or text
+        key = _fold(text)
+        if key in seen:
+            continue
+        seen.add(key)
+        kept.append(text)
+    return bp.strip_trailing_bylines(kept, author)
+
+
+def _repeats(text: str, other: str | None) -> bool:
+    """``text`` is ``other`` again, possibly without or with a "(Tag) -" prefix."""
+    if not other:
+        return False
+    a, b = _fold(text), _fold(other)
+    return (
+        a == b
+        or (len(a) >= 40 and b.endswith(a))
+        or (len(b) >= 40 and a.endswith(b) and len(a) - len(b) < 40)
+    )
+
+
+# --- listings ---------------------------------------------------------------------------------
+
+
+def _looks_like_listing(teasers: list[str], body: list[str]) -> bool:
+    """Most of the body is summaries sitting beside headline links to other articles."""
+    if not teasers:
+        return False
+    total = sum(len(p) for p in body)
+    in_teasers = sum(len(p) for p in body if len(p) >= 40 and any(p in t for t in teasers))
+    return in_teasers >= LISTING_SHARE * total
+
+
+def _teaser_texts(root: HtmlElement) -> list[str]:
+    """Texts of items holding a headline link to another page (a heading or a whole line)."""
+    texts: list[str] = []
+    for link in root.iter("a"):
+        headline = text_of(link)
+        if len(headline) < MIN_HEADLINE_CHARS:
+            continue
+        parent = link.getparent()
+        standalone = parent is not None and (
+            text_of(parent) == headline or parent.tag in HEADING_TAGS
+        )
+        if not (standalone or _is_card_link(link)):
+            continue  # an inline link inside prose
+        item = link
+        for _ in range(4):
+            item = item.getparent()
+            if item is None:
+                break
+            text = text_of(item)
+            if len(text) >= len(headline) + 40:
+                if len(text) <= 1000:
+                    texts.append(text)
+                break
+    return texts
