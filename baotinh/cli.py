@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable
 from contextlib import nullcontext
@@ -26,6 +27,8 @@ LIMIT 10
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Prefect's local server would otherwise try to send usage analytics on every run.
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -10,6 +10,7 @@ refuses, fails or changes.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -46,6 +47,7 @@ class Hit:
     path: str
     user_agent: str
     status: int
+    at: float  # time.monotonic() when it arrived
 
 
 class LocalSite:
@@ -132,7 +134,8 @@ def _handler_for(site: LocalSite) -> type[BaseHTTPRequestHandler]:
 
         def do_GET(self) -> None:
             canned = site.respond(self.path)
-            site._record(Hit(self.path, self.headers.get("User-Agent", ""), canned.status))
+            agent = self.headers.get("User-Agent", "")
+            site._record(Hit(self.path, agent, canned.status, time.monotonic()))
             self.send_response(canned.status, HTTPStatus(canned.status).phrase)
             for name, value in canned.headers.items():
                 self.send_header(name, value)
