@@ -128,31 +128,30 @@ def pipeline(
             since=since,
             flow_run_id=flow_run.get_id(),
         )
-        known = known_article_urls(con, paper) if mode == "incremental" else set()
-        loaded = loaded_archive_files(con, paper.key)
 
     totals = LoadCounts()
     outcome: CrawlOutcome | None = None
     try:
+        # First what earlier runs archived but did not load, so the crawl knows those pages.
+        totals.add(_load_pending(archive_dir, paper, since, config.db_path, batch_size))
+        with connect(config.db_path) as con:
+            known = known_article_urls(con, paper) if mode == "incremental" else set()
         warc = archive_dir / f"{run_id}.warc.gz"
         outcome = crawl(paper, base, warc, known, since, max_articles)
-        for archive in sorted(archive_dir.glob("*.warc.gz")):
-            if archive.name not in loaded:
-                totals.add(_process_archive(archive, paper, since, config.db_path, batch_size))
+        totals.add(_load_pending(archive_dir, paper, since, config.db_path, batch_size))
         if outcome.returncode != 0:
             raise RuntimeError(f"the crawl exited with status {outcome.returncode}")
     except BaseException as exc:
         with connect(config.db_path) as con:
-            finish_run(
-                con, run_id, status="failed", error=repr(exc), **_run_counts(outcome, totals)
-            )
+            counts = _run_counts(outcome, totals)
+            finish_run(con, run_id, status="failed", error=repr(exc), **counts)
         raise
 
     summary = _summary(paper, run_id, outcome, totals)
     with connect(config.db_path) as con:
-        finish_run(
-            con, run_id, status="completed", warc_file=warc.name, **_run_counts(outcome, totals)
-        )
+        warc_name = outcome.warc.name if outcome.warc else None
+        counts = _run_counts(outcome, totals)
+        finish_run(con, run_id, status="completed", warc_file=warc_name, **counts)
     log.info("summary: %s", summary)
     create_markdown_artifact(
         key=f"pipeline-summary-{paper.key}",
@@ -160,6 +159,19 @@ def pipeline(
         description=f"Last pipeline run for {paper.name}",
     )
     return summary
+
+
+def _load_pending(
+    archive_dir: Path, paper: Site, since: date | None, db_path: Path, batch_size: int
+) -> LoadCounts:
+    """Load every WARC file of the paper that is not marked loaded yet, oldest first."""
+    with connect(db_path) as con:
+        loaded = loaded_archive_files(con, paper.key)
+    totals = LoadCounts()
+    for archive in sorted(archive_dir.glob("*.warc.gz")):
+        if archive.name not in loaded:
+            totals.add(_process_archive(archive, paper, since, db_path, batch_size))
+    return totals
 
 
 def _process_archive(

@@ -273,6 +273,7 @@ def _figure_rows(aid: int, figures: Sequence[Figure]) -> list[dict]:
                 "indicator": f.indicator,
                 "sentence": f.sentence,
                 "period_value": period.value if period else None,
+                "period_value_to": period.value_to if period else None,
                 "period_grain": period.grain if period else None,
                 "period_first_day": period.first_day if period else None,
                 "period_last_day": period.last_day if period else None,

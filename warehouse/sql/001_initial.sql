@@ -104,6 +104,7 @@ CREATE TABLE figures (
     indicator         VARCHAR,
     sentence          VARCHAR,
     period_value      VARCHAR,
+    period_value_to   VARCHAR,            -- end of a range period ("9 tháng năm 2021")
     period_grain      VARCHAR,
     period_first_day  DATE,
     period_last_day   DATE,
