@@ -15,14 +15,13 @@ from contextlib import nullcontext
 from datetime import date
 from typing import TextIO
 
+# The same indicator, year after year: what the warehouse is for.
 EXAMPLE_QUERY = """
-SELECT period_year AS year, province, unit, count(*) AS figures,
-       count(DISTINCT article_id) AS articles
-FROM figure_facts
-WHERE period_year IS NOT NULL
-GROUP BY ALL
-ORDER BY figures DESC, year
-LIMIT 10
+SELECT period_year AS year, province, indicator, unit, value, articles
+FROM indicator_series
+WHERE indicator LIKE '%thu ngân sách nhà nước%'
+  AND unit = 'VND' AND change IS NULL AND period_grain = 'year'
+ORDER BY year
 """.strip()
 
 

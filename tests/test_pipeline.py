@@ -181,3 +181,14 @@ def test_a_killed_process_leaves_a_state_the_next_run_completes(reference, tmp_p
         finished = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
     assert finished.returncode == 0, finished.stderr[-2000:]
     assert snapshot(tmp_path / "w.duckdb") == wanted
+
+
+def test_the_demo_query_returns_the_yearly_series(reference, expected: dict) -> None:
+    from baotinh.cli import EXAMPLE_QUERY
+    from warehouse.query import run_query
+
+    tmp, _, _ = reference
+    columns, rows = run_query(tmp / "w.duckdb", EXAMPLE_QUERY)
+    series = next(s for s in expected["series"] if s["unit"] == "VND")
+    got = {str(row[columns.index("year")]): row[columns.index("value")] for row in rows}
+    assert got == {year: float(value) for year, value in series["values"].items()}

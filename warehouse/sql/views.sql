@@ -10,6 +10,7 @@ SELECT
     a.published_at,
     f.seq,
     f.indicator,
+    lower(f.indicator) AS indicator_key,  -- for grouping: sentence case varies
     f.value,
     f.value_max,
     f.unit,
@@ -36,13 +37,14 @@ JOIN sites AS s USING (site_key);
 CREATE OR REPLACE VIEW indicator_series AS
 SELECT
     province,
-    indicator,
+    indicator_key AS indicator,
     unit,
     change,
     period_grain,
     period_value,
     period_value_to,
     period_first_day,
+    period_year,
     median(value)               AS value,
     min(value)                  AS min_value,
     max(value)                  AS max_value,
