@@ -1,0 +1,132 @@
+"""The `baotinh` command as users script it: extract, query, demo, --help."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from baotinh.cli import main
+from baotinh.localsite import SAMPLE_SITES
+from transforms.models import Article
+from warehouse.load import FetchedPage, PageResult, load_results
+from warehouse.schema import connect
+
+SENTENCE = (
+    "Sáng 18/12, huyện tổ chức 589 buổi/87.323 lượt người tham gia; "
+    "thu ngân sách năm 2021 đạt 1,5 tỷ đồng, tăng 12,3%."
+)
+
+
+def _run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_help_lists_every_command(capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    for command in ("run", "demo", "query", "extract", "sites"):
+        assert f"    {command}" in out
+
+
+def test_extract_json_follows_the_contract(capsys, tmp_path: Path) -> None:
+    source = tmp_path / "tin.txt"
+    source.write_text(SENTENCE, encoding="utf-8")
+    code, out, _ = _run(capsys, "extract", "--published", "2021-12-20", "--json", str(source))
+    report = json.loads(out)
+    assert code == 0
+    dates = {d["text"]: (d["value"], d["grain"]) for d in report["dates"]}
+    assert dates["Sáng 18/12"] == ("2021-12-18", "day")
+    assert dates["năm 2021"] == ("2021", "year")
+    figures = {f["text"]: (f["value"], f["unit"]) for f in report["figures"]}
+    assert figures["87.323 lượt người"] == (87323, "lượt người")
+    assert figures["589 buổi"] == (589, "buổi")
+    assert figures["1,5 tỷ đồng"] == (1_500_000_000, "VND")
+    assert figures["12,3%"] == (12.3, "%")
+    for item in report["dates"] + report["figures"]:
+        assert SENTENCE[item["start"] : item["end"]] == item["text"]
+    assert isinstance(figures["87.323 lượt người"][0], int)  # a plain JSON number
+
+
+def test_extract_reads_stdin_and_prints_a_listing(capsys, monkeypatch) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(SENTENCE))
+    code, out, _ = _run(capsys, "extract", "--published", "2021-12-20", "-")
+    assert code == 0 and "2021-12-18" in out and "lượt người" in out
+
+
+def test_extract_html_cleans_the_page_first(capsys) -> None:
+    expected = json.loads((SAMPLE_SITES / "baonghean" / "expected.json").read_text("utf-8"))
+    article = next(a for a in expected["articles"] if "captions" in a["features"])
+    page = SAMPLE_SITES / "baonghean" / article["path"].lstrip("/")
+    code, out, _ = _run(
+        capsys, "extract", "--html", "--json", "--url", article["canonical"], str(page)
+    )
+    report = json.loads(out)
+    assert code == 0 and report["title"] == article["title"]
+    assert report["published"] == article["published"]
+    assert article["lead_snippet"] in report["text"]
+    assert not any(caption in report["text"] for caption in article["captions"])
+    for figure in report["figures"]:
+        assert report["text"][figure["start"] : figure["end"]] == figure["text"]
+
+
+def test_extract_jsonl_gives_one_line_per_input_even_for_bad_ones(capsys, tmp_path: Path) -> None:
+    lines = [
+        json.dumps({"text": SENTENCE, "published": "2021-12-20"}, ensure_ascii=False),
+        "{not json",
+        json.dumps(
+            {"text": "Quý III/2023 tăng 4,5%.", "published": "2023-10-02"}, ensure_ascii=False
+        ),
+    ]
+    source = tmp_path / "batch.jsonl"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, _ = _run(capsys, "extract", "--jsonl", str(source))
+    results = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and len(results) == 3
+    assert "error" in results[1] and results[1]["line"] == 2
+    assert [d["value"] for d in results[2]["dates"]] == ["2023-Q3"]
+    assert [(f["value"], f["unit"], f["change"]) for f in results[2]["figures"]] == [
+        (4.5, "%", "increase")
+    ]
+
+
+def test_query_formats(capsys, tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    url = "https://baonghean.vn/a-10240001.html"
+    article = Article(url, "Tiêu đề", None, None, None, None, "Thân bài")
+    page = FetchedPage("x.warc.gz", 0, url, datetime(2024, 1, 1, tzinfo=UTC), 200, "s")
+    with connect(db) as con:
+        load_results(con, "baonghean", [PageResult(page, article)], "1")
+    sql = "SELECT url, title FROM articles"
+    code, out, _ = _run(capsys, "query", "--db", str(db), sql)
+    assert code == 0 and "Tiêu đề" in out and "(1 row)" in out
+    _, out, _ = _run(capsys, "query", "--db", str(db), "--format", "csv", sql)
+    assert out.splitlines() == ["url,title", f"{article.url},Tiêu đề"]
+    _, out, _ = _run(capsys, "query", "--db", str(db), "--format", "json", sql)
+    assert json.loads(out) == [{"url": article.url, "title": "Tiêu đề"}]
+
+
+def test_query_errors_are_clear(capsys, tmp_path: Path) -> None:
+    code, _, err = _run(capsys, "query", "--db", str(tmp_path / "none.duckdb"), "SELECT 1")
+    assert code == 2 and "no warehouse" in err
+
+
+def test_demo_runs_the_pipeline_and_prints_the_series(tmp_path: Path) -> None:
+    """`baotinh demo` as a user runs it: Prefect's own temporary server, no harness."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env["PREFECT_HOME"] = str(tmp_path / "prefect")
+    command = [sys.executable, "-m", "baotinh.cli", "demo", "--db", str(tmp_path / "w.duckdb")]
+    command += ["--data-dir", str(tmp_path / "data")]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "articles new               24" in done.stdout
+    assert "tổng thu ngân sách nhà nước" in done.stdout and "(6 rows)" in done.stdout
