@@ -78,6 +78,7 @@ class Period:
     last_day: date
     rule: Literal["clause", "sentence", "paragraph", "published"]
     mention_text: str | None = None  # the date mention that governs, if any
+    value_to: str | None = None  # last period of a range mention ("9 tháng năm 2021")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,69 @@
+"""Paragraph, sentence and clause boundaries of an article text, as character offsets.
+
+Paragraphs are lines. A sentence ends at ``. ! ? …`` followed by space and a capital,
+digit or quote (not after a short abbreviation such as "TP." or "ThS."), or at a line end.
+A clause ends at ``, ; :`` followed by space, at a bracket, or at a spaced dash. Numbers
+("1,5", "3.959") never split anything because their separators are not followed by space.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+UPPER = "".join(c for c in map(chr, range(0x41, 0x1F00)) if c.isupper())  # Latin capitals
+_SENTENCE_END = re.compile(
+    rf"(?<=[.!?…])[\"'”»)]*[ \t]+(?=[\"'“«(\[]?[{UPPER}\d])|\n",
+)
+_CLAUSE_END = re.compile(r"[,;:][ \t]+|[()\[\]]|[ \t][-–—][ \t]|\n")
+_ABBREVIATION = re.compile(r"(?:\b[A-ZĐ][A-Za-zĐđ]{0,3}|\b[A-ZĐ]\.[A-ZĐ]{1,3})\.$")
+
+
+@dataclass(frozen=True)
+class Segments:
+    """Sorted start offsets of paragraphs, sentences and clauses of one text."""
+
+    text: str
+    paragraphs: list[int]
+    sentences: list[int]
+    clauses: list[int]
+    _memo: dict[tuple[str, int], tuple[int, int]] = field(default_factory=dict, compare=False)
+
+    def _span(self, kind: str, starts: list[int], pos: int) -> tuple[int, int]:
+        i = max(bisect_right(starts, pos) - 1, 0)
+        key = (kind, i)
+        span = self._memo.get(key)
+        if span is None:
+            end = starts[i + 1] if i + 1 < len(starts) else len(self.text)
+            start = starts[i]
+            while end > start and self.text[end - 1].isspace():
+                end -= 1
+            span = self._memo[key] = (start, end)
+        return span
+
+    def paragraph(self, pos: int) -> tuple[int, int]:
+        """``(start, end)`` of the paragraph holding ``pos``, trailing space excluded."""
+        return self._span("p", self.paragraphs, pos)
+
+    def sentence(self, pos: int) -> tuple[int, int]:
+        """``(start, end)`` of the sentence holding ``pos``, trailing space excluded."""
+        return self._span("s", self.sentences, pos)
+
+    def clause(self, pos: int) -> tuple[int, int]:
+        """``(start, end)`` of the clause holding ``pos`` (never crosses a sentence)."""
+        s_start, s_end = self.sentence(pos)
+        start, end = self._span("c", self.clauses, pos)
+        return max(start, s_start), min(end, s_end)
+
+
+def segment(text: str) -> Segments:
+    """Boundaries of ``text``."""
+    paragraphs = [0] + [m.end() for m in re.finditer(r"\n", text)]
+    sentences = [0]
+    for m in _SENTENCE_END.finditer(text):
+        if m.group() != "\n" and _ABBREVIATION.search(text, max(0, m.start() - 6), m.start()):
+            continue
+        sentences.append(m.end())
+    clauses = sorted({0, *sentences, *(m.end() for m in _CLAUSE_END.finditer(text))})
+    return Segments(text, paragraphs, sentences, clauses)
