@@ -6,11 +6,10 @@ import json
 from collections.abc import Iterable, Iterator
 from datetime import date
 
+from baotinh.sites import all_sites
 from transforms.clean import clean_article
 from transforms.dates import extract_dates
 from transforms.figures import extract_figures
-
-from baotinh.sites import all_sites
 from transforms.models import to_json_dict
 
 DATE_FIELDS = ("text", "start", "end", "value", "grain", "first_day", "last_day", "relative")

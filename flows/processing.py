@@ -7,12 +7,11 @@ from dataclasses import replace
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from baotinh.sites import Site
+from spiders.warc import ArchivedPage
 from transforms.clean import NotAnArticle, clean_article
 from transforms.dates import extract_dates
 from transforms.figures import extract_figures
-
-from baotinh.sites import Site
-from spiders.warc import ArchivedPage
 from warehouse.load import FetchedPage, PageResult
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
