@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 import json
 import re
-import time
 from datetime import date
 from pathlib import Path
 
@@ -448,8 +447,8 @@ def test_first_and_last_days_cover_the_period() -> None:
     assert d.value == "2020-02-29"
 
 
-def test_fast_enough_on_news_like_text() -> None:
-    """Coarse bound (the target is several MB/s; machines under load are slower)."""
+def test_long_texts_give_every_mention_once() -> None:
+    """Repeated paragraphs: no mention lost or doubled at scale (speed is `make bench`'s job)."""
     paragraph = (
         "Sáng 18/12, tại huyện diễn ra hội nghị tổng kết năm 2021. Trong 11 tháng đầu năm, "
         "huyện thu 650 tỷ đồng, tăng 6,8% so với cùng kỳ; 84 tổ/498 người tham gia tuần tra, "
@@ -457,11 +456,9 @@ def test_fast_enough_on_news_like_text() -> None:
         "3 công trình thuộc giai đoạn 2021-2025. Liên hệ số 0238.3862.114 để biết thêm.\n"
     )
     text = paragraph * 1500  # ~0.5 MB
-    started = time.perf_counter()
     mentions = extract_dates(text, REF)
-    elapsed = time.perf_counter() - started
     assert len(mentions) == 6 * 1500
-    assert len(text.encode()) / elapsed > 1e6
+    assert len({m.start for m in mentions}) == len(mentions)
 
 
 def test_periods_helpers() -> None:
@@ -517,3 +514,9 @@ def test_duckling_reference_corpus(shared_dir: Path) -> None:
         )
     assert total > 50
     assert passed / total >= 0.85, (passed, total)
+
+
+def test_a_bare_number_before_a_unit_is_not_a_year() -> None:
+    text = "Giá vé từ 1000 VNĐ tới 2000 VNĐ, hoàn thành trước 2030."
+    mentions = extract_dates(text, date(2024, 5, 1))
+    assert [(m.text, m.value) for m in mentions] == [("2030", "2030")]

@@ -411,3 +411,10 @@ def test_throughput() -> None:
         extract_figures(article, REF, extract_dates(article, REF))
     elapsed = time.process_time() - started
     assert sum(len(a.encode()) for a in articles) / elapsed > 0.5e6
+
+
+def test_a_money_range_is_not_broken_by_a_year_lookalike() -> None:
+    figures = extract_figures("Giá vé từ 1000 VNĐ tới 2000 VNĐ mỗi lượt.", date(2024, 5, 1))
+    assert [(f.value, f.value_max, f.unit, f.qualifier) for f in figures] == [
+        (1000, 2000, "VND", "range")
+    ]

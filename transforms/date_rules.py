@@ -548,7 +548,7 @@ def bare_year(h: Hit, ctx: Context) -> list[Atom] | None:
     listed = _YEAR_BEFORE.search(ctx.low, max(0, start - 12), start)  # "năm 2019, 2020"
     if not (listed or ctx.preceded_by(start, ctx.t.year_cue_before)):
         return None
-    if not ctx.follows_ok(h.end()):
+    if not ctx.follows_ok(h.end()) or ctx.word_after(h.end()) in ctx.t.year_not_before:
         return None
     return [Atom(h.start(), h.end(), "year", year=number)]
 

@@ -44,6 +44,7 @@ class DateTables:
     cue_before: frozenset[str]
     follow_words: frozenset[str]
     year_cue_before: frozenset[str]
+    year_not_before: frozenset[str]
     fraction_before: frozenset[str]
     name_before: frozenset[str]
     not_dates: tuple[str, ...]
@@ -99,6 +100,7 @@ def date_tables() -> DateTables:
         cue_before=frozenset(map(norm_key, ctx["cue_before"])),
         follow_words=frozenset(map(norm_key, ctx["follow_words"])),
         year_cue_before=frozenset(map(norm_key, ctx["year_cue_before"])),
+        year_not_before=frozenset(map(norm_key, ctx["year_not_before"])),
         fraction_before=frozenset(map(norm_key, ctx["fraction_before"])),
         name_before=frozenset(map(norm_key, ctx["name_before"])),
         not_dates=tuple(norm_key(w) for w in ctx["not_dates"]),
