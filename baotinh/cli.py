@@ -35,6 +35,9 @@ def main(argv: list[str] | None = None) -> int:
     except (FileNotFoundError, KeyError, ValueError) as exc:
         print(f"baotinh: error: {exc}", file=sys.stderr)
         return 2
+    except RuntimeError as exc:  # a failed run: its log and crawl_runs row say more
+        print(f"baotinh: run failed: {exc}", file=sys.stderr)
+        return 1
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -17,6 +17,10 @@ _LEVELS = {
 }
 
 
+class CrawlFailed(RuntimeError):
+    """The crawl died, or reached nothing of the site at all."""
+
+
 @dataclass(frozen=True)
 class CrawlOutcome:
     """What a crawl left: its WARC file (None if it archived nothing) and statistics."""
@@ -36,6 +40,21 @@ class CrawlOutcome:
     @property
     def pages_fetched(self) -> int:
         return self.articles_fetched + self.listing_pages
+
+    def failure(self) -> str | None:
+        """Why this crawl counts as failed, or None: it must exit cleanly and get at least one
+        answer from the site (a site that is down or unreachable is an error, not an empty
+        day)."""
+        if self.returncode != 0:
+            return f"the crawl exited with status {self.returncode}"
+        if not self.stats.get("response_received_count"):
+            errors = {
+                k.rsplit("/", 1)[-1]: v
+                for k, v in self.stats.items()
+                if k.startswith("downloader/exception_type_count/")
+            }
+            return f"no answer from the site ({errors or 'no request made'})"
+        return None
 
 
 def is_loopback(url: str) -> bool:

@@ -23,7 +23,7 @@ from prefect.runtime import flow_run
 
 from baotinh.config import Config
 from baotinh.sites import Site, get_site
-from flows.crawl import CrawlOutcome, run_crawl
+from flows.crawl import CrawlFailed, CrawlOutcome, run_crawl
 from flows.processing import clean_page, extract_page
 from spiders.warc import ArchivedPage, read_pages, salvage_interrupted
 from transforms import EXTRACTOR_VERSION
@@ -139,8 +139,8 @@ def pipeline(
         warc = archive_dir / f"{run_id}.warc.gz"
         outcome = crawl(paper, base, warc, known, since, max_articles)
         totals.add(_load_pending(archive_dir, paper, since, config.db_path, batch_size))
-        if outcome.returncode != 0:
-            raise RuntimeError(f"the crawl exited with status {outcome.returncode}")
+        if failure := outcome.failure():
+            raise CrawlFailed(f"{paper.key} from {base}: {failure}")
     except BaseException as exc:
         with connect(config.db_path) as con:
             counts = _run_counts(outcome, totals)

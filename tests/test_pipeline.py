@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from baotinh.localsite import SAMPLE_SITES, Canned, LocalSite
-from flows.crawl import run_crawl
+from flows.crawl import CrawlFailed, run_crawl
 from flows.pipeline import pipeline
 from warehouse.schema import connect
 
@@ -192,3 +192,16 @@ def test_the_demo_query_returns_the_yearly_series(reference, expected: dict) -> 
     series = next(s for s in expected["series"] if s["unit"] == "VND")
     got = {str(row[columns.index("year")]): row[columns.index("value")] for row in rows}
     assert got == {year: float(value) for year, value in series["values"].items()}
+
+
+def test_an_unreachable_site_fails_the_run_and_says_why(prefect_harness, tmp_path: Path) -> None:
+    with LocalSite(SAMPLE) as site:
+        closed = site.url  # the server stops at the end of this block: nothing listens there
+    with pytest.raises(CrawlFailed, match="no answer from the site"):
+        pipeline(
+            site="baonghean", base_url=closed, db=str(tmp_path / "w.duckdb"),
+            data_dir=str(tmp_path / "data"),
+        )  # fmt: skip
+    with connect(tmp_path / "w.duckdb") as con:
+        status, error = con.execute("SELECT status, error FROM crawl_runs").fetchall()[0]
+    assert status == "failed" and "no answer" in error
