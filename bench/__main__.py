@@ -1,8 +1,9 @@
 """`make bench`: every quality and speed measurement, printed and saved to docs/quality.md.
 
 Sections: cleaning (token F1 against hand extractions of real pages, and pages/s),
-extraction (precision/recall on the annotated set, MB/s) and conformance (pass rate per
-third-party suite file). Sections that need ../shared say so and are skipped without it.
+extraction (precision/recall on the annotated set, MB/s, then recall on the held-out sample
+site) and conformance (pass rate per third-party suite file). Sections that need ../shared
+say so and are skipped without it.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ REPORT = Path(__file__).resolve().parents[1] / "docs" / "quality.md"
 
 SECTIONS: list[tuple[str, Callable[[list[str]], int]]] = [
     ("Cleaning: real pages against hand extractions", cleaning.main),
-    ("Dates and figures: annotated news sentences", extraction.main),
+    ("Dates and figures: annotated sentences, held-out sample site", extraction.main),
     ("Conformance: third-party Vietnamese suites", conformance.main),
 ]
 

@@ -1,12 +1,18 @@
-"""Quality and speed of date and figure extraction on the annotated set.
+"""Quality and speed of date and figure extraction: annotated set, then held-out pages.
 
 Run from the repository root::
 
     python -m bench.extraction [--errors 40] [--mb 3] [--no-speed]
 
-Prints precision/recall/F1 (figures by value and by value+unit, dates by value+grain)
-next to the targets, a per-tag breakdown, the false figures on the negatives, the first
-misses and false positives, and the throughput in MB/s of text on one core.
+1. Annotated set (tests/annotated, used while tuning the extractors): precision/recall/F1
+   (figures by value and by value+unit, dates by value+grain) next to the targets, a
+   per-tag breakdown, the false figures on the negatives, the first misses and false
+   positives, and the throughput in MB/s of text on one core.
+2. Held-out: the offline sample site (tests/sample_site/baonghean), whose ground truth in
+   ``expected.json`` was written independently of the extractors. Each page is cleaned as
+   the pipeline does and read against its publication date. Its figure and date lists are
+   partial (a few per article), so only RECALL is measured, with the same matcher as the
+   annotated set; plus the false figures inside the ``not_figures`` strings it lists.
 """
 
 from __future__ import annotations
@@ -16,23 +22,34 @@ import json
 import random
 import time
 import traceback
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bench.scoring import (
     METRICS,
     SECONDARY,
     GoldRecord,
+    Issue,
     Prediction,
     Report,
+    find_whole_words,
     parse_record,
     score,
 )
 
-ANNOTATED_DIR = Path(__file__).resolve().parents[1] / "tests" / "annotated"
+REPO = Path(__file__).resolve().parents[1]
+ANNOTATED_DIR = REPO / "tests" / "annotated"
+SAMPLE_SITE_DIR = REPO / "tests" / "sample_site"
+HELDOUT_SITE = "baonghean"
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+# An undated page is read against its fetch date in the pipeline; the sample has none.
+UNDATED_REFERENCE = date(2025, 7, 1)
+# Issues that lower held-out recall; "false ..." ones say nothing against partial gold.
+MISS_KINDS = ("missed figure", "wrong value", "wrong unit", "missed date", "wrong date")
 
 # Targets from the project brief: F1 per metric, false figures on negatives, MB/s.
 F1_TARGETS = {"figures.value": 0.97, "figures.value+unit": 0.93, "dates.value+grain": 0.95}
@@ -98,6 +115,116 @@ def targets_met(report: Report) -> dict[str, bool]:
     return met
 
 
+# --------------------------------------------------------------------------- held-out
+
+
+@dataclass(frozen=True)
+class HeldoutArticle:
+    """One cleaned sample-site article: its partial gold and the strings that hold no figure."""
+
+    gold: GoldRecord
+    not_figures: tuple[str, ...] = ()
+
+
+@dataclass
+class HeldoutReport:
+    """Recall on the partial gold (``report``: read only its recall and misses)."""
+
+    report: Report
+    articles: int
+    not_figures: int  # not_figure strings listed
+    not_figure_occurrences: int  # their whole-word occurrences in the cleaned texts
+    false_figures: list[Issue]  # predicted figures lying inside a not_figure occurrence
+    unlocated: list[Issue]  # not_figure strings absent from the cleaned text
+
+    def recall(self, metric: str) -> float:
+        return self.report.metrics[metric].recall
+
+    @property
+    def misses(self) -> list[Issue]:
+        return [i for i in self.report.issues if i.what in MISS_KINDS]
+
+
+def load_heldout(site_key: str = HELDOUT_SITE, root: Path | None = None) -> list[HeldoutArticle]:
+    """Clean every article of the sample site as the pipeline does; gold from expected.json.
+
+    The reference date is the publication date in Vietnam (flows/processing.py), or
+    ``UNDATED_REFERENCE`` for a page without one.
+    """
+    from baotinh.sites import get_site
+    from transforms.clean import clean_article
+
+    site = get_site(site_key)
+    root = SAMPLE_SITE_DIR / site_key if root is None else root
+    expected = json.loads((root / "expected.json").read_text(encoding="utf-8"))
+    articles = []
+    for entry in expected["articles"]:
+        html = (root / entry["path"].lstrip("/")).read_text(encoding="utf-8")
+        page = clean_article(
+            html, site.origin + entry["path"], site.layouts, site_origin=site.origin
+        )
+        published = page.published
+        reference = published.astimezone(VIETNAM).date() if published else UNDATED_REFERENCE
+        gold = parse_record(
+            {
+                "id": entry["path"],
+                "published": reference.isoformat(),
+                "text": page.text,
+                "figures": entry.get("figures", []),
+                "dates": entry.get("dates", []),
+            }
+        )
+        articles.append(HeldoutArticle(gold, tuple(entry.get("not_figures", []))))
+    return articles
+
+
+def figures_inside_not_figures(
+    articles: Sequence[HeldoutArticle], predictions: Mapping[str, Prediction]
+) -> tuple[list[Issue], list[Issue], int]:
+    """(false figures, unlocated not_figure strings, occurrences checked).
+
+    A false figure is a predicted figure whose span lies inside a whole-word occurrence of
+    one of the article's not_figure strings.
+    """
+    false_figures: list[Issue] = []
+    unlocated: list[Issue] = []
+    occurrences = 0
+    for article in articles:
+        text, rid = article.gold.text, article.gold.id
+        figures = predictions[rid].figures if rid in predictions else ()
+        for phrase in article.not_figures:
+            starts = find_whole_words(text, phrase)
+            if not starts:
+                unlocated.append(Issue(rid, "unlocated", phrase, "not in the cleaned text"))
+            occurrences += len(starts)
+            for start in starts:
+                end = start + len(phrase)
+                for f in figures:
+                    if start <= f.start and f.end <= end:
+                        detail = f"{f.value} {f.unit} inside {phrase!r}"
+                        false_figures.append(Issue(rid, "false figure", f.text, detail))
+    return false_figures, unlocated, occurrences
+
+
+def evaluate_heldout(
+    articles: Sequence[HeldoutArticle] | None = None, extractors: Extractors | None = None
+) -> HeldoutReport:
+    """Recall on the sample site's partial gold, and false figures on its not_figures."""
+    articles = load_heldout() if articles is None else articles
+    extractors = load_extractors() if extractors is None else extractors
+    golds = [a.gold for a in articles]
+    predictions = predict(golds, extractors)
+    false_figures, unlocated, occurrences = figures_inside_not_figures(articles, predictions)
+    return HeldoutReport(
+        report=score(golds, predictions),
+        articles=len(articles),
+        not_figures=sum(len(a.not_figures) for a in articles),
+        not_figure_occurrences=occurrences,
+        false_figures=false_figures,
+        unlocated=unlocated,
+    )
+
+
 # --------------------------------------------------------------------------- throughput
 
 
@@ -142,6 +269,8 @@ def _row(name: str, counts: Any, target: float | None = None) -> str:
 
 def format_report(report: Report, max_issues: int = 40) -> str:
     lines = [
+        "== Annotated set (tests/annotated; used while tuning the extractors) ==",
+        "",
         f"Annotated set: {report.records} records ({report.negative_records} negatives)",
         "",
     ]
@@ -179,6 +308,39 @@ def format_report(report: Report, max_issues: int = 40) -> str:
     return "\n".join(lines)
 
 
+def format_heldout(held: HeldoutReport, max_issues: int = 40) -> str:
+    report = held.report
+    lines = [
+        f"== Held-out: sample site, recall only (tests/sample_site/{HELDOUT_SITE}) ==",
+        "",
+        f"{held.articles} articles cleaned as the pipeline does; expected.json lists a few"
+        " figures and dates per article, so precision is not measured.",
+        "",
+    ]
+    for name in METRICS:
+        c = report.metrics[name]
+        lines.append(f"{name:<22} R {c.recall:6.3f}  (found {c.tp} of {c.gold})")
+    nff = len(held.false_figures)
+    lines.append(
+        f"{'false figures':<22} {nff} inside not_figures ({held.not_figures} strings,"
+        f" {held.not_figure_occurrences} occurrences)"
+    )
+    if report.errors:
+        lines += ["", f"Extractor errors ({len(report.errors)}):"]
+        lines += [f"  {e.record}: {e.detail}" for e in report.errors[:max_issues]]
+    if held.unlocated:
+        lines += ["", f"not_figures absent from the cleaned text ({len(held.unlocated)}):"]
+        lines += [f"  {i.record}: {i.text!r}" for i in held.unlocated]
+    if held.false_figures:
+        lines += ["", f"False figures inside not_figures ({nff}):"]
+        lines += [f"  {i.record}: {i.text!r} -> {i.detail}" for i in held.false_figures]
+    misses = held.misses
+    lines += ["", f"Misses ({len(misses)}, first {max_issues}):"]
+    for issue in misses[:max_issues]:
+        lines.append(f"  {issue.record} {issue.what}: {issue.text!r}  {issue.detail}")
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.extraction", description=__doc__)
     parser.add_argument("--errors", type=int, default=40, help="issues to list (default 40)")
@@ -201,6 +363,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"\nThroughput: {size:.2f} MB in {seconds:.2f} s = {rate:.2f} MB/s (dates + figures,"
             f" one core)  target >= {MIN_MB_PER_SECOND:.1f} MB/s {ok}"
         )
+    print()
+    if (SAMPLE_SITE_DIR / HELDOUT_SITE / "expected.json").is_file():
+        print(format_heldout(evaluate_heldout(extractors=extractors), args.errors))
+    else:
+        print(f"held-out: no sample site at {SAMPLE_SITE_DIR / HELDOUT_SITE}")
     return 0
 
 
