@@ -418,3 +418,9 @@ def test_a_money_range_is_not_broken_by_a_year_lookalike() -> None:
     assert [(f.value, f.value_max, f.unit, f.qualifier) for f in figures] == [
         (1000, 2000, "VND", "range")
     ]
+
+
+def test_switchboard_numbers_in_any_grouping_are_not_figures() -> None:
+    text = "Liên hệ tổng đài 0238.3 844 612 hoặc 0912 345 678; đã hỗ trợ 250 hộ."
+    figures = extract_figures(text, date(2024, 5, 1))
+    assert [(f.value, f.unit) for f in figures] == [(250, "hộ")]
