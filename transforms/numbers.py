@@ -408,14 +408,14 @@ def scan_numbers(text: str) -> Iterator[NumberMatch]:
         total, end, scale = _fold_scales(text, m.end(), value)
         found.append(NumberMatch(m.start(), end, total, False, scale, m.group(), m.end()))
     for m in _spelled_re().finditer(text):
-        match = _spelled_at(text, m.start(), m.group())
+        match = _spelled_at(m.start(), m.group())
         if match is not None:
             found.append(match)
     found.sort(key=lambda n: n.start)
     return iter(found)
 
 
-def _spelled_at(text: str, start: int, run: str) -> NumberMatch | None:
+def _spelled_at(start: int, run: str) -> NumberMatch | None:
     """The longest spelled-out number at the head of ``run`` (a run of number words)."""
     lex = lexicon()
     words = list(re.finditer(r"\S+", run))
