@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable, Iterator
 from datetime import date
 
-from baotinh.sites import all_sites
+from baotinh.sites import site_for_url
 from transforms.clean import clean_article
 from transforms.dates import extract_dates
 from transforms.figures import extract_figures
@@ -24,7 +24,7 @@ def extract_report(
     """
     report: dict[str, object] = {}
     if html:
-        site = next((s for s in all_sites().values() if url and s.owns(url)), None)
+        site = site_for_url(url) if url else None
         article = clean_article(
             text,
             url or "about:blank",

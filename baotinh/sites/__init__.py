@@ -68,3 +68,8 @@ def get_site(key: str) -> Site:
     except KeyError:
         known = ", ".join(sorted(sites))
         raise KeyError(f"unknown site {key!r}; registered sites: {known}") from None
+
+
+def site_for_url(url: str) -> Site | None:
+    """The registered paper whose domain serves ``url``, if any."""
+    return next((site for site in all_sites().values() if site.owns(url)), None)
