@@ -122,7 +122,7 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _query(args: argparse.Namespace) -> int:
-    from baotinh.config import Config
+    from registry.config import Config
     from warehouse.query import render, run_query
 
     columns, rows = run_query(Config.load(db=args.db).db_path, args.sql)
@@ -152,7 +152,7 @@ def _open_input(path: str) -> TextIO | nullcontext[TextIO]:
 
 
 def _sites(args: argparse.Namespace) -> int:
-    from baotinh.sites import all_sites
+    from registry import all_sites
 
     for site in all_sites().values():
         print(f"{site.key:<14} {site.domain:<24} {site.name} ({site.province})")

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable, Iterator
 from datetime import date
 
-from baotinh.sites import site_for_url
+from registry import site_for_url
 from transforms.clean import clean_article
 from transforms.dates import extract_dates
 from transforms.figures import extract_figures

@@ -151,7 +151,7 @@ def load_heldout(site_key: str = HELDOUT_SITE, root: Path | None = None) -> list
     The reference date is the publication date in Vietnam (flows/processing.py), or
     ``UNDATED_REFERENCE`` for a page without one.
     """
-    from baotinh.sites import get_site
+    from registry import get_site
     from transforms.clean import clean_article
 
     site = get_site(site_key)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ctypes
 import json
 import logging
+import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -12,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
+_PR_SET_PDEATHSIG = 1
 _LEVELS = {
     name: getattr(logging, name) for name in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 }
@@ -71,10 +75,16 @@ def run_crawl(
     max_articles: int | None,
     log: logging.Logger | logging.LoggerAdapter,
     max_listing_pages: int = 20,
+    registry: str | None = None,
+    urls: list[str] | None = None,
+    replay: list[Path] | None = None,
+    cache_dir: Path | None = None,
 ) -> CrawlOutcome:
     """Crawl ``site_key`` into ``warc`` with ``python -m spiders.crawl``.
 
-    A loopback ``base_url`` (the demo, the tests) is crawled without politeness delays.
+    ``urls`` fetches only those articles; ``replay`` serves every response from WARC files;
+    ``cache_dir`` keeps discovery pages for conditional requests. A loopback ``base_url``
+    (the demo, the tests) is crawled without politeness delays.
     """
     with tempfile.TemporaryDirectory(prefix="baotinh-crawl-") as tmp:
         known_file, stats_file = Path(tmp) / "known.txt", Path(tmp) / "stats.json"
@@ -88,6 +98,16 @@ def run_crawl(
             "--stats", str(stats_file),
             "--max-listing-pages", str(max_listing_pages),
         ]  # fmt: skip
+        if registry:
+            command += ["--registry", str(registry)]
+        if urls is not None:
+            urls_file = Path(tmp) / "urls.txt"
+            urls_file.write_text("".join(f"{url}\n" for url in urls), encoding="utf-8")
+            command += ["--urls", str(urls_file)]
+        for path in replay or ():
+            command += ["--replay", str(path)]
+        if cache_dir is not None and not replay:
+            command += ["--cache-dir", str(cache_dir)]
         if since:
             command += ["--since", since.isoformat()]
         if max_articles:
@@ -100,21 +120,59 @@ def run_crawl(
     return CrawlOutcome(warc if warc.exists() else None, returncode, stats)
 
 
+def _die_with_parent() -> None:
+    """In the child, before exec: get SIGTERM when the process that started it dies (Linux)."""
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    except OSError:
+        pass  # not Linux: the finally clause of the parent still ends the crawl
+
+
+def _stop(process: subprocess.Popen, grace: float = 10.0) -> None:
+    """End the crawl's whole process group: SIGTERM (Scrapy closes its archive), then KILL."""
+    if process.poll() is not None:
+        return
+    for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 5.0)):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(timeout=wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
 def _run_relaying_log(command: list[str], log: logging.Logger | logging.LoggerAdapter) -> int:
-    """Run ``command``; each line it logs on stderr is logged again at its own level."""
+    """Run ``command`` in its own process group; each line it logs on stderr is logged again
+    at its own level. If this thread is interrupted (cancellation, timeout, Ctrl-C) or the
+    parent process dies, the crawl is ended with it."""
     with subprocess.Popen(
-        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, encoding="utf-8"
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        start_new_session=True,
+        preexec_fn=_die_with_parent if sys.platform == "linux" else None,
     ) as process:
-        assert process.stderr is not None
-        previous = logging.DEBUG
-        for raw in process.stderr:
-            line = raw.rstrip()
-            if not line:
-                continue
-            head = line.split(" ", 1)[0]
-            if head in _LEVELS:
-                previous = level = _LEVELS[head]
-            else:  # a continuation line: the stats dump, a traceback
-                level = previous if previous >= logging.WARNING else logging.DEBUG
-            log.log(level, line)
-        return process.wait()
+        try:
+            assert process.stderr is not None
+            previous = logging.DEBUG
+            for raw in process.stderr:
+                line = raw.rstrip()
+                if not line:
+                    continue
+                head = line.split(" ", 1)[0]
+                if head in _LEVELS:
+                    previous = level = _LEVELS[head]
+                else:  # a continuation line: the stats dump, a traceback
+                    level = previous if previous >= logging.WARNING else logging.DEBUG
+                log.log(level, line)
+            return process.wait()
+        finally:
+            _stop(process)

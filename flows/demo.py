@@ -7,9 +7,9 @@ same as a live run.
 
 from __future__ import annotations
 
-from baotinh.config import Config
-from baotinh.localsite import SAMPLE_SITES, LocalSite
 from flows.pipeline import pipeline
+from registry.config import Config
+from samples.server import SAMPLE_SITES, LocalSite
 from warehouse.query import run_query
 
 

@@ -21,10 +21,10 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
-from baotinh.config import Config
-from baotinh.sites import Site, get_site
 from flows.crawl import CrawlFailed, CrawlOutcome, run_crawl
 from flows.processing import clean_page, extract_page
+from registry import Site, get_site
+from registry.config import Config
 from spiders.warc import ArchivedPage, read_pages, salvage_interrupted
 from transforms import EXTRACTOR_VERSION
 from warehouse.load import LoadCounts, PageResult, load_results

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from baotinh.sites import Site
+from registry import Site
 from spiders.warc import ArchivedPage
 from transforms.clean import NotAnArticle, clean_article
 from transforms.dates import extract_dates

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -23,31 +24,48 @@ _NORMAL_ENDINGS = ("finished", "closespider_")
 
 
 def build_settings(
-    *, warc: Path, site: str, local: bool, overrides: dict[str, str] | None = None
+    *,
+    warc: Path,
+    site: str,
+    local: bool,
+    cache_dir: Path | None = None,
+    replay: list[Path] | None = None,
+    overrides: dict[str, str] | None = None,
 ) -> Settings:
-    """Project settings plus this crawl's archive path and any overrides."""
+    """Project settings plus this crawl's archive path, HTTP cache, replay and overrides."""
     settings = Settings()
     settings.setmodule(crawl_settings, priority="project")
-    if local:
+    if local or replay:
         settings.setdict(crawl_settings.local_overrides(), priority="cmdline")
-    settings.setdict(
-        {"BAOTINH_WARC_PATH": str(warc), "BAOTINH_SITE": site, **(overrides or {})},
-        priority="cmdline",
-    )
+    crawl = {"BAOTINH_WARC_PATH": str(warc), "BAOTINH_SITE": site}
+    if replay:
+        crawl["BAOTINH_REPLAY"] = os.pathsep.join(str(p) for p in replay)
+    elif cache_dir is not None:
+        crawl.update(HTTPCACHE_ENABLED=True, HTTPCACHE_DIR=str(cache_dir.resolve()))
+    settings.setdict({**crawl, **(overrides or {})}, priority="cmdline")
     return settings
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     overrides = dict(pair.split("=", 1) for pair in args.set)
-    settings = build_settings(warc=args.warc, site=args.site, local=args.local, overrides=overrides)
+    settings = build_settings(
+        warc=args.warc,
+        site=args.site,
+        local=args.local,
+        cache_dir=args.cache_dir,
+        replay=args.replay,
+        overrides=overrides,
+    )
     process = CrawlerProcess(settings, install_root_handler=True)
     crawler = process.create_crawler(NewsSpider)
     process.crawl(
         crawler,
         site=args.site,
+        registry=str(args.registry) if args.registry else None,
         base_url=args.base_url,
         known=str(args.known) if args.known else None,
+        urls=str(args.urls) if args.urls else None,
         max_articles=args.max_articles,
         max_listing_pages=args.max_listing_pages,
         since=args.since,
@@ -64,7 +82,13 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m spiders.crawl", description=__doc__)
     parser.add_argument("--site", required=True, help="registry key of the paper")
     parser.add_argument("--warc", required=True, type=Path, help="WARC file to write")
+    parser.add_argument("--registry", type=Path, help="an extra registry file (TOML)")
     parser.add_argument("--base-url", help="fetch from this origin instead of the paper's")
+    parser.add_argument("--urls", type=Path, help="fetch only these article URLs (one a line)")
+    parser.add_argument(
+        "--replay", type=Path, action="append", help="serve responses from this WARC file"
+    )
+    parser.add_argument("--cache-dir", type=Path, help="HTTP cache for conditional requests")
     parser.add_argument("--known", type=Path, help="file of already archived article URLs")
     parser.add_argument("--max-articles", type=int)
     parser.add_argument("--max-listing-pages", type=int, default=20)

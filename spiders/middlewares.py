@@ -1,6 +1,6 @@
-"""Downloader middlewares: WARC archiving and retry with backoff.
+"""Downloader middlewares: WARC archiving, retry with backoff, robots.txt before anything.
 
-Both are switched on in :mod:`spiders.settings`; spiders know nothing of them.
+All are switched on in :mod:`spiders.settings`; spiders know nothing of them.
 """
 
 from __future__ import annotations
@@ -13,8 +13,12 @@ from pathlib import Path
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
+from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet.defer import Deferred
 
 from spiders.warc import WarcArchive
 
@@ -47,7 +51,8 @@ class WarcArchiveMiddleware:
         self, request: Request, response: Response, spider: Spider | None = None
     ) -> Response:
         kind = request.meta.get("kind")
-        if kind and response.status == 200:
+        # "cached": an unchanged page revalidated with a 304; its copy is archived already.
+        if kind and response.status == 200 and "cached" not in response.flags:
             self.archive.write(
                 url=response.url,
                 status=response.status,
@@ -127,3 +132,27 @@ def _header_pairs(headers) -> list[tuple[str, str]]:
         for name, values in headers.items()
         for value in values
     ]
+
+
+class RobotsFirstMiddleware(RobotsTxtMiddleware):
+    """Scrapy's robots.txt middleware with every waiter served the parsed file.
+
+    In Scrapy 2.19 the requests that arrive while robots.txt is being fetched share one
+    Deferred; the first waiter's callback returns None, so every later waiter is told "no
+    robots.txt" and goes out unchecked (a ``Disallow: /`` is obeyed for half the start
+    requests). Here each waiter gets its own Deferred chained to the shared one.
+    """
+
+    async def robot_parser(self, request: Request):
+        netloc = urlparse_cached(request).netloc
+        pending = self._parsers.get(netloc)
+        if isinstance(pending, Deferred):
+            mine: Deferred = Deferred()
+
+            def relay(result):
+                mine.callback(result)
+                return result
+
+            pending.addBoth(relay)
+            return await maybe_deferred_to_future(mine)
+        return await super().robot_parser(request)

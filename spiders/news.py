@@ -1,42 +1,48 @@
-"""The one spider: discovers a registered paper's articles and fetches them.
+"""The one spider: finds a registered paper's articles and fetches them.
 
-It is thin on purpose. What a paper looks like is data in :mod:`baotinh.sites`; archiving,
-retries, robots.txt and throttling are middlewares and settings; cleaning happens downstream,
-outside Scrapy. The spider only walks the home page, section listings (with pagination) and
-feeds, and requests the article URLs it finds there.
+It is thin on purpose and knows no site. Discovery is generic: robots.txt ``Sitemap:`` lines
+(else the usual sitemap paths), sitemap indexes and news sitemaps, feeds advertised by the
+home page (else the usual feed paths), and listing pages: the home page, the paper's known
+sections or the sections found in its menus, each followed through its pagination. A link
+is an article when its path has one of the URL shapes of Vietnamese papers
+(:mod:`registry.families`); the page itself confirms it downstream. Archiving, retries,
+robots.txt, conditional requests and throttling are middlewares and settings.
+
+Modes: discovery (default), ``urls`` (only the given article URLs) and replay (the same
+crawl, every response served from a WARC file by :mod:`spiders.replay`).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator, Iterator
-from datetime import date, datetime
-from email.utils import parsedate_to_datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from scrapy import Request, Spider
-from scrapy.http import Response
+from parsel import Selector
+from scrapy import Request, Spider, signals
+from scrapy.http import Response, TextResponse
+from scrapy.utils.gz import gunzip
 
-from baotinh.sites import Site, get_site
+from registry import Site, get_site
+from spiders import discovery
 from transforms.urls import normalize_url, rebase
 
-# A listing item's date as papers print it: 18/12/2021 or 18-12-2021.
-_LISTED_DATE = re.compile(r"\b(\d{1,2})[/-](\d{1,2})[/-](\d{4})\b")
+# Requests of discovery documents are revalidated (ETag / Last-Modified) on every run.
+REVALIDATE = {"Cache-Control": "max-age=0"}
 
 
 class NewsSpider(Spider):
     """Crawl one paper. Arguments arrive as strings from the command line.
 
-    - ``site``: registry key (``baonghean``).
-    - ``base_url``: where to fetch from, when not the paper's own origin (a local mirror);
-      links to the paper's domain are rewritten onto it.
-    - ``known``: a file of article URLs (normalised, one per line) already archived; they are
-      not fetched again (incremental crawl).
-    - ``max_articles``: stop requesting articles after this many.
-    - ``max_listing_pages``: how deep to paginate each section.
-    - ``since``: ``YYYY-MM-DD``; feed items and listing pages older than this are not followed.
+    - ``site``: registry key; ``registry``: an extra registry file holding it.
+    - ``base_url``: where to fetch from, when not the paper's own origin (a local mirror or a
+      replay); links to the paper's domains are rewritten onto it.
+    - ``known``: a file of article URLs (normalised, one per line) not to fetch again.
+    - ``urls``: a file of article URLs: fetch only these (no discovery).
+    - ``max_articles``, ``max_listing_pages``: caps; ``since``: ``YYYY-MM-DD``, entries of
+      sitemaps and feeds and listing pages older than this are not followed.
     """
 
     name = "news"
@@ -44,99 +50,155 @@ class NewsSpider(Spider):
     def __init__(
         self,
         site: str,
+        registry: str | None = None,
         base_url: str | None = None,
         known: str | None = None,
+        urls: str | None = None,
         max_articles: str | int | None = None,
         max_listing_pages: str | int = 20,
         since: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        self.paper: Site = get_site(site)
+        self.paper: Site = get_site(site, registry)
         self.base = (base_url or self.paper.origin).rstrip("/")
         self.allowed_domains = [urlsplit(self.base).hostname or self.paper.domain]
-        self.known = _read_known(Path(known)) if known else frozenset()
+        self.known = _read_lines(Path(known)) if known else frozenset()
+        self.direct_urls = sorted(_read_lines(Path(urls))) if urls else None
         self.max_articles = int(max_articles) if max_articles else None
         self.max_listing_pages = int(max_listing_pages)
         self.since = date.fromisoformat(since) if since else None
         self.requested: set[str] = set()
+        self.sitemaps_scheduled = False
+
+    @classmethod
+    def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> NewsSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
+        return spider
+
+    # --- starting points ----------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Request]:
-        yield self._listing(self.base + "/", section=None, page=1)
+        if self.direct_urls is not None:
+            for url in self.direct_urls:
+                request = self._article(url)
+                if request is not None:
+                    yield request
+            return
+        yield self._listing(self.base + "/", page=1, home=True)
         for section in self.paper.sections:
-            yield self._listing(self.base + section, section=section, page=1)
+            yield self._listing(self._at_base(section), page=1)
         for feed in self.paper.feeds:
-            yield Request(self.base + feed, callback=self.parse_feed, meta={"kind": "feed"})
+            yield self._feed(self._at_base(feed))
+        for sitemap in self.paper.sitemaps:
+            yield self._sitemap(self._at_base(sitemap))
+
+    def robots_parsed(self, robotparser, request: Request) -> None:
+        """Robots.txt is read before any other request: schedule the sitemaps it names."""
+        if self.direct_urls is not None or self.sitemaps_scheduled:
+            return
+        self.sitemaps_scheduled = True
+        named = list(getattr(getattr(robotparser, "rp", None), "sitemaps", ()) or ())
+        for url in named or [self.base + path for path in discovery.USUAL_SITEMAPS]:
+            self.crawler.engine.crawl(self._sitemap(self._onto_base(url), probe=not named))
+
+    # --- callbacks ----------------------------------------------------------------------------
 
     def parse_listing(self, response: Response) -> Iterator[Request]:
-        hrefs = response.css(self.paper.listing_links).xpath("@href").getall()
-        if not hrefs and response.css("a[href]"):
-            self.logger.warning(
-                "no links match %r on %s: layout drift? falling back to every link",
-                self.paper.listing_links,
-                response.url,
-            )
-            hrefs = response.css("a[href]").xpath("@href").getall()
+        if not isinstance(response, TextResponse):
+            return
+        html = Selector(text=response.text)
+        self.crawler.stats.inc_value("baotinh/listing_pages")
         new = 0
-        for href in hrefs:
-            request = self._article(response.urljoin(href))
+        for url in discovery.links(html, response.url):
+            request = self._article(url)
             if request is not None:
                 new += 1
                 yield request
-        self.crawler.stats.inc_value("baotinh/listing_pages")
-        next_page = self._next_page(response, new)
-        if next_page is not None:
-            yield next_page
+        if response.meta.get("home"):
+            yield from self._from_home(html, response)
+        next_request = self._next_listing(html, response, new)
+        if next_request is not None:
+            yield next_request
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
-        response.selector.remove_namespaces()
-        for item in response.xpath("//item | //entry"):
-            link = item.xpath("link/text() | link/@href").get(default="").strip()
-            published = _feed_date(item.xpath("pubDate/text() | published/text()").get())
-            if self.since and published and published < self.since:
+        body = _xml_body(response)
+        if not discovery.looks_like_feed(body):
+            return  # a probed path answered with something else
+        self.crawler.stats.inc_value("baotinh/feeds")
+        for entry in discovery.read_feed(body):
+            if self._too_old(entry.day):
+                self.crawler.stats.inc_value("baotinh/entries/before_since")
                 continue
-            request = self._article(link) if link else None
+            request = self._article(self._onto_base(entry.url))
+            if request is not None:
+                yield request
+
+    def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        body = _xml_body(response)
+        if not discovery.looks_like_sitemap(body):
+            return
+        self.crawler.stats.inc_value("baotinh/sitemaps")
+        children, pages = discovery.read_sitemap(body)
+        for entry in children:
+            if not self._too_old(entry.day):
+                yield self._sitemap(self._onto_base(entry.url))
+        for entry in pages:
+            if self._too_old(entry.day):
+                self.crawler.stats.inc_value("baotinh/entries/before_since")
+                continue
+            request = self._article(self._onto_base(entry.url))
             if request is not None:
                 yield request
 
     def parse_article(self, response: Response) -> Iterator[dict[str, Any]]:
         yield {"url": response.url, "status": response.status}
 
-    def _listing(self, url: str, *, section: str | None, page: int) -> Request:
-        return Request(
-            url,
-            callback=self.parse_listing,
-            meta={"kind": "listing", "section": section, "page": page},
-        )
+    # --- helpers ------------------------------------------------------------------------------
 
-    def _next_page(self, response: Response, new_articles: int) -> Request | None:
-        """Page n+1 of a section, unless this page brought nothing new or is too old."""
-        section, page = response.meta.get("section"), response.meta.get("page", 1)
-        if section is None or new_articles == 0 or page >= self.max_listing_pages:
-            return None
-        if self._capped() or self._listing_older_than_since(response):
-            return None
-        suffix = self.paper.pagination.format(n=page + 1)
-        return self._listing(self.base + section + suffix, section=section, page=page + 1)
+    def _from_home(self, html: Selector, response: Response) -> Iterator[Request]:
+        """Feeds the home page advertises (else the usual paths) and, when the registry
+        names no sections, the sections of its menus."""
+        feeds = [self._onto_base(u) for u in discovery.advertised_feeds(html, response.url)]
+        if not feeds and not self.paper.feeds:
+            feeds = [self.base + path for path in discovery.USUAL_FEEDS]
+            probe = True
+        else:
+            probe = False
+        for url in feeds:
+            if self.paper.owns(url) or _same_origin(url, self.base):
+                yield self._feed(url, probe=probe)
+        if not self.paper.sections:
+            sections = discovery.section_links(
+                html, response.url, is_article=self._is_article_url, owns=self._is_ours
+            )
+            for url in sections:
+                if not self._skipped(url):
+                    yield self._listing(url, page=1)
 
-    def _listing_older_than_since(self, response: Response) -> bool:
-        if self.since is None:
-            return False
-        listed = [_valid_date(y, m, d) for d, m, y in _LISTED_DATE.findall(_page_text(response))]
-        listed = [d for d in listed if d is not None]
-        return bool(listed) and max(listed) < self.since
+    def _next_listing(self, html: Selector, response: Response, new: int) -> Request | None:
+        """Page n+1, unless this page brought nothing new, is too deep or too old."""
+        page = response.meta.get("page", 1)
+        if response.meta.get("home") or new == 0 or page >= self.max_listing_pages:
+            return None
+        if self._capped():
+            return None
+        if self.since is not None:
+            newest = discovery.newest_printed_date(" ".join(html.xpath("//body//text()").getall()))
+            if newest is not None and newest < self.since:
+                return None
+        url = discovery.next_page(html, response.url, page)
+        if url is None or not self._is_ours(url):
+            return None
+        return self._listing(self._onto_base(url), page=page + 1)
 
     def _article(self, url: str) -> Request | None:
         """A request for ``url`` if it is a new article of this paper, else None."""
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https"):
-            return None
-        if self.paper.owns(url):
-            url = rebase(url, self.base)
-        elif parts.netloc != urlsplit(self.base).netloc:
+        if not self._is_ours(url):
             self.crawler.stats.inc_value("baotinh/links/offsite")
             return None
-        if not self.paper.is_article_path(urlsplit(url).path):
+        if not self._is_article_url(url):
             return None
         identity = normalize_url(rebase(url, self.paper.origin))
         if identity in self.requested:
@@ -148,38 +210,82 @@ class NewsSpider(Spider):
             self.crawler.stats.inc_value("baotinh/articles/over_cap")
             return None
         self.requested.add(identity)
-        fetch_url = rebase(identity, self.base)
-        return Request(fetch_url, callback=self.parse_article, meta={"kind": "article"})
+        return Request(
+            rebase(identity, self.base),
+            callback=self.parse_article,
+            meta={"kind": "article", "dont_cache": True},
+        )
+
+    def _is_ours(self, url: str) -> bool:
+        parts = urlsplit(url)
+        return parts.scheme in ("http", "https") and (
+            self.paper.owns(url) or _same_origin(url, self.base)
+        )
+
+    def _is_article_url(self, url: str) -> bool:
+        parts = urlsplit(url)
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        return self.paper.is_article_path(path)
+
+    def _skipped(self, url: str) -> bool:
+        path = urlsplit(url).path
+        return any(path.startswith(prefix) for prefix in self.paper.skip_paths)
 
     def _capped(self) -> bool:
         return self.max_articles is not None and len(self.requested) >= self.max_articles
 
+    def _too_old(self, day: date | None) -> bool:
+        return self.since is not None and day is not None and day < self.since
 
-def _read_known(path: Path) -> frozenset[str]:
+    def _at_base(self, path_or_url: str) -> str:
+        return self._onto_base(path_or_url if "://" in path_or_url else self.base + path_or_url)
+
+    def _onto_base(self, url: str) -> str:
+        """A URL of the paper's own domains, moved onto the origin being crawled."""
+        return rebase(url, self.base) if self.paper.owns(url) else url
+
+    def _listing(self, url: str, *, page: int, home: bool = False) -> Request:
+        return Request(
+            url,
+            callback=self.parse_listing,
+            headers=REVALIDATE,
+            meta={"kind": "listing", "page": page, "home": home},
+        )
+
+    def _feed(self, url: str, *, probe: bool = False) -> Request:
+        return Request(
+            url,
+            callback=self.parse_feed,
+            headers=REVALIDATE,
+            meta={"kind": "feed", "probe": probe, "handle_httpstatus_list": [404]},
+        )
+
+    def _sitemap(self, url: str, *, probe: bool = False) -> Request:
+        return Request(
+            url,
+            callback=self.parse_sitemap,
+            headers=REVALIDATE,
+            meta={"kind": "sitemap", "probe": probe, "handle_httpstatus_list": [404]},
+        )
+
+
+def _same_origin(url: str, base: str) -> bool:
+    return urlsplit(url).netloc == urlsplit(base).netloc
+
+
+def _xml_body(response: Response) -> bytes:
+    """The body of a feed or sitemap, gunzipped when it is a ``.gz`` file."""
+    if response.status != 200:
+        return b""
+    body = response.body
+    if body[:2] == b"\x1f\x8b":
+        try:
+            return gunzip(body, max_size=50 * 1024 * 1024)
+        except OSError:
+            return b""
+    return body
+
+
+def _read_lines(path: Path) -> frozenset[str]:
     with path.open(encoding="utf-8") as fh:
         return frozenset(line.strip() for line in fh if line.strip())
-
-
-def _feed_date(raw: str | None) -> date | None:
-    if not raw:
-        return None
-    raw = raw.strip()
-    try:
-        return parsedate_to_datetime(raw).date()
-    except (TypeError, ValueError):
-        pass
-    try:
-        return datetime.fromisoformat(raw).date()
-    except ValueError:
-        return None
-
-
-def _valid_date(year: str, month: str, day: str) -> date | None:
-    try:
-        return date(int(year), int(month), int(day))
-    except ValueError:
-        return None
-
-
-def _page_text(response: Response) -> str:
-    return " ".join(response.xpath("//body//text()").getall())

@@ -9,8 +9,12 @@ cap. :func:`local_overrides` relaxes the delays for a server on this machine (te
 from __future__ import annotations
 
 import os
+from importlib.metadata import PackageNotFoundError, version
 
-from baotinh import __version__
+try:
+    __version__ = version("baotinh")
+except PackageNotFoundError:  # running from a checkout that was never installed
+    __version__ = "0"
 
 CONTACT = os.environ.get("BAOTINH_CONTACT", "https://github.com/baotinh/baotinh#crawler")
 
@@ -44,11 +48,24 @@ RETRY_BACKOFF_BASE = 2.0
 RETRY_BACKOFF_MAX = 120.0
 
 DOWNLOADER_MIDDLEWARES = {
+    # Robots.txt is fetched and parsed before any other request to a host, for every waiter.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "spiders.middlewares.RobotsFirstMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "spiders.middlewares.BackoffRetryMiddleware": 550,
     # After HttpCompressionMiddleware (590) on the way back: the archive stores decoded bodies.
     "spiders.middlewares.WarcArchiveMiddleware": 580,
+    # Closest to the network: with BAOTINH_REPLAY set, answers from WARC files instead.
+    "spiders.replay.ReplayMiddleware": 960,
 }
+
+# Conditional requests for discovery pages (feeds, sitemaps, listings): the crawl keeps the
+# last copy with its ETag / Last-Modified and asks "changed since?"; an unchanged feed costs
+# one 304. Articles are never cached (``dont_cache``): the WARC archive is their store.
+# Switched on per crawl with HTTPCACHE_DIR (see spiders.crawl), off for replays.
+HTTPCACHE_ENABLED = False
+HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
+HTTPCACHE_EXPIRATION_SECS = 0
 
 LOG_LEVEL = "INFO"
 LOG_FORMAT = "%(levelname)s %(name)s: %(message)s"

@@ -12,7 +12,7 @@ import pytest
 from bench.cleaning import GOLD_DIR, load_gold, token_f1, tokens
 from transforms.canonical import canonical_url
 from transforms.clean import NotAnArticle, clean_article
-from transforms.layout import PageLayout
+from registry.layout import PageLayout
 from transforms.pubdate import VN_TZ
 
 # --- real pages -------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Cleaning the offline Báo Nghệ An sample site, checked against its expected.json.
 
-Every article is cleaned twice: with the paper's layouts (baotinh/sites/baonghean.py) and
+Every article is cleaned twice: with the paper's layouts (registry/papers.toml) and
 without any layout, as a paper with no layout yet would be. Both must give the same record.
 """
 
@@ -13,7 +13,10 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from baotinh.sites.baonghean import ARTICLE_2019, LONGFORM, SITE
+from registry import get_site
+from registry.families import ARTICLE_2019, SC_LONGFORM as LONGFORM
+
+SITE = get_site("baonghean")
 from tests.conftest import SAMPLE_SITE
 from transforms.clean import NotAnArticle, choose_layout, clean_article
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from baotinh.cli import main
-from baotinh.localsite import SAMPLE_SITES
+from samples.server import SAMPLE_SITES
 from transforms.models import Article
 from warehouse.load import FetchedPage, PageResult, load_results
 from warehouse.schema import connect

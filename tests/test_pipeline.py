@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from baotinh.localsite import SAMPLE_SITES, Canned, LocalSite
+from samples.server import SAMPLE_SITES, Canned, LocalSite
 from flows.crawl import CrawlFailed, run_crawl
 from flows.pipeline import pipeline
 from warehouse.schema import connect

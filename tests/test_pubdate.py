@@ -7,7 +7,7 @@ from datetime import datetime
 import lxml.html
 import pytest
 
-from transforms.layout import PageLayout
+from registry.layout import PageLayout
 from transforms.pagemeta import read_page_meta
 from transforms.pubdate import (
     VN_TZ,

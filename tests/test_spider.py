@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from baotinh.localsite import SAMPLE_SITES, Canned, LocalSite
+from samples.server import SAMPLE_SITES, Canned, LocalSite
 from flows.crawl import CrawlOutcome, run_crawl
 from spiders.warc import read_pages
 from transforms.urls import normalize_url

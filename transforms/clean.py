@@ -12,27 +12,31 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 
 import trafilatura
 from lxml.html import HtmlElement
 
+from registry.layout import PageLayout
 from transforms import boilerplate as bp
 from transforms.canonical import canonical_url
 from transforms.dom import (
+    PAGE_CHROME,
     DocIndex,
     class_id,
     contains,
     has_text,
     in_foreign_context,
+    in_page_chrome,
     is_hidden,
     select,
     select_first,
     short_text,
     text_of,
 )
+from transforms.htmlparse import repair_html
 from transforms.htmltext import Paragraph, paragraphs
-from transforms.layout import PageLayout
 from transforms.models import Article
 from transforms.pagemeta import PageMeta, jsonld_names, read_page_meta, types_of
 from transforms.pubdate import find_published
@@ -55,6 +59,11 @@ PAPER_NAME = re.compile(
     r"^(?:báo|tạp chí|đài|cổng thông tin|trang tin|truyền hình|thông tấn)\b|điện tử|online",
     re.IGNORECASE,
 )
+# A heading or <title> that only names the paper: "Báo Phú Yên Online", "Tạp chí X".
+PAPER_OPENER = re.compile(
+    r"^(?:báo|tạp chí|đài|cổng thông tin|trang tin|truyền hình|thông tấn)\s", re.IGNORECASE
+)
+PAPER_CLOSER = re.compile(r"(?:online|điện tử|\.vn|\.com)$", re.IGNORECASE)
 # Author values to strip: "Tác giả: X", "Bởi X", "PV X".
 AUTHOR_PREFIX = re.compile(r"^(?:tác giả|tg|bởi|by|phóng viên|pv|ctv)\s*[:.]?\s+", re.I)
 # A lead that opens with the paper's tag: "(CTO) - ...", "(Baonghean) - ...".
@@ -77,6 +86,7 @@ BOX_CLASS = re.compile(r"box|note|promo|quote|frame|khung|highlight|banner")
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 MAX_CAPTION_ELEMENT_CHARS = 500
 MAX_IMAGE_TABLE_CHARS = 400
+MAX_CHROME_CHARS = 300  # a furniture block with more text may wrap the article
 
 # When is a page not an article?
 MIN_TEXT_CHARS = 120  # lead + body: a two-sentence news brief still counts
@@ -84,6 +94,10 @@ MIN_HEADLINE_CHARS = 25  # a link this long, alone in its block, is a teaser hea
 LISTING_SHARE = 0.5  # this share of the body in teasers of other articles -> a listing
 
 LINK_LINE_RATIO = 0.8  # a paragraph this much in links is a link, not prose
+# an opening paragraph with this share of the lead's words, and this share of its own words
+# in the lead, repeats the lead
+RESTATE_LEAD_SHARE = 0.9
+RESTATE_TEXT_SHARE = 0.75
 
 
 class NotAnArticle(ValueError):
@@ -148,7 +162,7 @@ def _parse(html: str) -> HtmlElement:
         raise TypeError("clean_article takes decoded text (response.text), not bytes")
     if not unicodedata.is_normalized("NFC", html):
         html = unicodedata.normalize("NFC", html)
-    root = trafilatura.load_html(html) if html.strip() else None
+    root = trafilatura.load_html(repair_html(html)) if html.strip() else None
     if root is None:
         raise NotAnArticle("empty or unparseable HTML")
     return root
@@ -168,7 +182,11 @@ def choose_layout(root: HtmlElement, layouts: Sequence[PageLayout]) -> PageLayou
 def find_title(
     root: HtmlElement, meta: PageMeta, layout: PageLayout | None
 ) -> tuple[HtmlElement | None, str | None]:
-    """The title element (the anchor for nearby dates, leads, authors) and the title text."""
+    """The title element (the anchor for nearby dates, leads, authors) and the title text.
+
+    Headings in the page's furniture (logo, menu, breadcrumb, category header) and headings
+    that only name the paper ("Báo Phú Yên Online") are never the title.
+    """
     if layout is not None:
         el = select_first(root, layout.title)
         if el is not None and text_of(el):
@@ -181,10 +199,12 @@ def find_title(
             meta.get("og:title"),
             meta.get("twitter:title"),
         )
-        if name
+        if name and not is_paper_name(name, meta)
     ]
     headings = [
-        h for h in root.iter("h1") if text_of(h) and not in_foreign_context(h, by_class=False)
+        h
+        for h in root.iter("h1")
+        if text_of(h) and not in_foreign_context(h, by_class=False) and not _is_chrome(h, meta)
     ]
     for heading in headings:
         text = text_of(heading)
@@ -192,9 +212,13 @@ def find_title(
             return heading, text
     if declared:
         return _element_with_text(root, declared[0]), declared[0]
-    title_tag = root.find(".//title")
-    page_title = bp.normalize_text(title_tag.text_content()) if title_tag is not None else ""
-    page_title = _strip_site_suffix(page_title, meta)
+    # every <title>: a nested document keeps the article's own title in the second one
+    page_titles = [
+        title
+        for el in root.iter("title")
+        if (title := _strip_site_suffix(bp.normalize_text(el.text_content()), meta))
+        and not is_paper_name(title, meta)
+    ]
     titled = [
         el
         for el in root.iter("h1", "h2", "h3")
@@ -202,13 +226,36 @@ def find_title(
         and len(text_of(el).split()) >= 3
         and not in_foreign_context(el, by_class=False)
         and not _mostly_link(el)
+        and not _is_chrome(el, meta)
     ]
-    for el in titled:
-        if page_title and _same_start(text_of(el), page_title):
-            return el, text_of(el)
+    for page_title in page_titles:
+        for el in titled:
+            if _same_start(text_of(el), page_title):
+                return el, text_of(el)
     if titled:
         return titled[0], text_of(titled[0])
-    return None, page_title or None
+    return None, page_titles[0] if page_titles else None
+
+
+def is_paper_name(text: str, meta: PageMeta) -> bool:
+    """``text`` only names a newspaper: "Báo Phú Yên Online", "Báo Nghệ An", a site name."""
+    words = text.split()
+    if not words or len(words) > 7:
+        return False
+    if any(_fold(text) == _fold(name) for name in meta.site_names):
+        return True
+    if not PAPER_OPENER.match(text):
+        return False
+    tail = words[1:]
+    return bool(PAPER_CLOSER.search(text)) or all(_capitalised(w) for w in tail)
+
+
+def _capitalised(word: str) -> bool:
+    return word[:1].isupper() or word[:1].isdigit()
+
+
+def _is_chrome(heading: HtmlElement, meta: PageMeta) -> bool:
+    return in_page_chrome(heading) or is_paper_name(text_of(heading), meta)
 
 
 def _mostly_link(el: HtmlElement) -> bool:
@@ -432,6 +479,7 @@ def prune(root: HtmlElement, layout: PageLayout | None, keep: HtmlElement | None
             or _is_ad(el)
             or _is_promo_box(el)
             or _is_caption_after_image(el)
+            or _is_chrome_box(el)
         ):
             doomed.append(el)
     for el in doomed:
@@ -439,6 +487,13 @@ def prune(root: HtmlElement, layout: PageLayout | None, keep: HtmlElement | None
             continue
         if el.getparent() is not None:
             _remove(el)
+
+
+def _is_chrome_box(el: HtmlElement) -> bool:
+    """A small logo, menu, breadcrumb or top-bar block (see :data:`transforms.dom.PAGE_CHROME`)."""
+    if el.tag != "nav" and not PAGE_CHROME.search(class_id(el)):
+        return False
+    return short_text(el, MAX_CHROME_CHARS) is not None
 
 
 def _is_caption_element(el: HtmlElement) -> bool:
@@ -488,7 +543,8 @@ def _is_promo_box(el: HtmlElement) -> bool:
 
 
 def _is_caption_after_image(el: HtmlElement) -> bool:
-    """A short italic or centred paragraph right after a photo (no "Ảnh:" credit needed).
+    """A short italic, centred or right-aligned paragraph right after a photo (no "Ảnh:"
+    credit needed); a bold or name-only line there is a byline, not a caption.
 
     A long prose paragraph after a photo is article text (vtcnews puts every paragraph
     under a photo with an empty caption), so only short, styled text counts.
@@ -499,9 +555,16 @@ def _is_caption_after_image(el: HtmlElement) -> bool:
     if not text or el.find(".//img") is not None:
         return False
     italic = _all_text_in(el, ("em", "i")) or "italic" in el.get("style", "")
-    centred = "center" in el.get("style", "").replace(" ", "") or el.get("align") == "center"
     bold = _all_text_in(el, ("strong", "b"))
-    return italic or (centred and not bold and len(text) <= 200)
+    aligned = _alignment(el) in ("center", "right")
+    return italic or (aligned and not bold and len(text) <= 200 and not bp.is_name_line(text))
+
+
+def _alignment(el: HtmlElement) -> str | None:
+    """``center``, ``right``... from the ``align`` attribute or an inline ``text-align``."""
+    match = re.search(r"text-align\s*:\s*(\w+)", el.get("style", ""), re.IGNORECASE)
+    value = match.group(1) if match else el.get("align")
+    return value.lower() if value else None
 
 
 def _follows_image(el: HtmlElement) -> bool:
@@ -581,6 +644,8 @@ def filter_paragraphs(
             continue
         if _repeats(text, title) or _repeats(text, lead) or LONE_PAPER_TAG.match(text):
             continue
+        if len(kept) < 2 and _restates(text, lead):
+            continue  # an opening paragraph that says the lead again in other words
         if bp.is_boilerplate(text):
             continue
         text = bp.split_glued_caption(text) or text
@@ -602,6 +667,24 @@ def _repeats(text: str, other: str | None) -> bool:
         or (len(a) >= 40 and b.endswith(a))
         or (len(b) >= 40 and a.endswith(b) and len(a) - len(b) < 40)
     )
+
+
+def _restates(text: str, lead: str | None) -> bool:
+    """``text`` holds nearly all of the lead's words and little else."""
+    if not lead:
+        return False
+    ours, theirs = Counter(_words(text)), Counter(_words(lead))
+    if not ours or not theirs:
+        return False
+    shared = sum((ours & theirs).values())
+    return (
+        shared >= RESTATE_LEAD_SHARE * sum(theirs.values())
+        and shared >= RESTATE_TEXT_SHARE * sum(ours.values())
+    )
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.casefold())
 
 
 # --- listings ---------------------------------------------------------------------------------

@@ -6,6 +6,12 @@ tags, a ``<time datetime>`` near the title, a visible date near the title ("Thá»
 Modified/updated dates are never read. A candidate with a date but no time does not win
 over a later candidate with a time on the same day (JSON-LD ``"2026-01-08"`` versus a
 visible ``08/01/2026 - 18:21``). Everything is returned in Asia/Ho_Chi_Minh.
+
+Traps of real CMSs: a ``<meta>`` written in the server's US locale (``9/11/2021 3:29:47 PM``
+is 11 September) ranks below the page's own dateline and is read month-first when it
+carries AM/PM; a UTC ``Z`` stamp whose wall-clock time is the one another source shows in
+local time is local time mislabelled; dates in the page's furniture (the top bar's clock
+showing today) are never the publication date.
 """
 
 from __future__ import annotations
@@ -20,8 +26,16 @@ from zoneinfo import ZoneInfo
 
 from lxml.html import HtmlElement
 
-from transforms.dom import DocIndex, class_id, in_foreign_context, select, text_of
-from transforms.layout import PageLayout
+from registry.layout import PageLayout
+from transforms.dom import (
+    PAGE_CHROME,
+    DocIndex,
+    class_id,
+    in_foreign_context,
+    in_page_chrome,
+    select,
+    text_of,
+)
 from transforms.models import DateSource
 from transforms.pagemeta import PageMeta
 
@@ -95,6 +109,17 @@ _URL_MONTH = re.compile(
     r"/(?P<y>(?:19|20)\d{2})(?P<m>[01]\d)/|/(?P<y2>(?:19|20)\d{2})/(?P<m2>[01]\d)/"
 )
 _ISO_BASIC_TZ = re.compile(r"([+-]\d{2})(\d{2})$")
+# "9/11/2021 3:29:47 PM", "11/09/2021 15:29": a whole <meta> value in a locale format
+_SLASH_DATETIME = re.compile(
+    r"(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>(?:19|20)\d{2})"
+    r"(?:[ T]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?(?:\.\d+)?"
+    r"(?:\s*(?P<ampm>AM|PM))?)?$",
+    re.IGNORECASE,
+)
+# a written offset of zero: "Z", "+00:00", "+0000"
+_UTC_SUFFIX = re.compile(r"(?:Z|[+-]00:?00)$", re.IGNORECASE)
+# a date alone shown this far before the title is not its dateline (a top-bar clock)
+NEAR_TITLE_DAY_ONLY = 15
 
 
 @dataclass(frozen=True)
@@ -165,6 +190,36 @@ def parse_visible_datetime(text: str) -> Parsed | None:
     return None
 
 
+def parse_slash_datetime(text: str) -> Parsed | None:
+    """Parse a locale-formatted ``<meta>`` value such as ``9/11/2021 3:29:47 PM``.
+
+    With an AM/PM marker it is the US format (.NET's ``M/d/yyyy h:mm:ss tt``): month first.
+    Without one it is read day first, as Vietnamese pages write dates, unless only the
+    month-first reading is a real date (``9/28/2021``).
+    """
+    match = _SLASH_DATETIME.match((text or "").strip())
+    if match is None:
+        return None
+    first, second = int(match["a"]), int(match["b"])
+    us = bool(match["ampm"]) or (second > 12 >= first)
+    day, month = (second, first) if us else (first, second)
+    try:
+        value = datetime(int(match["y"]), month, day)
+    except ValueError:
+        return None
+    if match["H"] is None:
+        return value.replace(tzinfo=VN_TZ), False
+    hour, minute, second_ = int(match["H"]), int(match["M"]), int(match["S"] or 0)
+    ampm = (match["ampm"] or "").upper()
+    if ampm == "PM" and hour < 12:
+        hour += 12
+    elif ampm == "AM" and hour == 12:
+        hour = 0
+    if hour > 23 or minute > 59 or second_ > 59:
+        return None
+    return value.replace(hour=hour, minute=minute, second=second_, tzinfo=VN_TZ), True
+
+
 def _from_match(match: re.Match[str]) -> Parsed | None:
     parts = match.groupdict()
     try:
@@ -233,6 +288,14 @@ def month_from_url(url: str) -> tuple[int, int] | None:
 # --- reading the page -------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Candidate:
+    """A candidate date; ``local`` is the wall-clock reading of a UTC stamp, in VN_TZ."""
+
+    found: PublishedDate
+    local: datetime | None = None
+
+
 def find_published(
     root: HtmlElement,
     url: str = "",
@@ -245,28 +308,50 @@ def find_published(
     """The article's publication time, or None.
 
     ``anchor`` is the article's title element: element candidates are taken nearest to it
-    and never from teasers, sidebars or related boxes.
+    and never from teasers, sidebars, related boxes or the page's furniture.
     """
     index = index or DocIndex(root)
+    candidates = list(_candidates(root, url, layout, meta, anchor, index))
     first: PublishedDate | None = None
-    for candidate in _candidates(root, url, layout, meta, anchor, index):
+    for candidate in candidates:
+        found = _reconciled(candidate, candidates)
         if first is None:
-            if candidate.has_time:
-                return candidate
-            first = candidate
-        elif candidate.has_time and candidate.value.date() == first.value.date():
-            return candidate
+            if found.has_time:
+                return found
+            first = found
+        elif found.has_time and found.value.date() == first.value.date():
+            return found
     if first is not None:
         return first
-    guess = _from_htmldate(root, url)
-    if (
-        guess is not None
-        and guess.source == "htmldate"
-        and meta is not None
-        and guess.value.date() in _modified_days(meta)
-    ):
-        return None  # htmldate fell back to the modification time we refuse to use
-    return guess
+    refused = _chrome_days(root) | (_modified_days(meta) if meta is not None else set())
+    return _from_htmldate(root, url, refused)
+
+
+def _reconciled(candidate: _Candidate, others: list[_Candidate]) -> PublishedDate:
+    """A UTC stamp is local time mislabelled when another source shows its wall-clock time."""
+    found, local = candidate.found, candidate.local
+    if local is None:
+        return found
+    for other in others:
+        if other is candidate or other.local is not None or not other.found.has_time:
+            continue
+        if _same_minute(other.found.value, local):
+            return PublishedDate(local, found.source, True)
+    return found
+
+
+def _same_minute(a: datetime, b: datetime) -> bool:
+    return abs((a - b).total_seconds()) < 60 and a.minute == b.minute
+
+
+def _iso(text: str, source: DateSource) -> _Candidate | None:
+    parsed = parse_iso_datetime(text)
+    if not parsed:
+        return None
+    local = None
+    if parsed[1] and _UTC_SUFFIX.search(text.strip()):
+        local = parsed[0].astimezone(UTC).replace(tzinfo=VN_TZ)
+    return _Candidate(PublishedDate(parsed[0], source, parsed[1]), local)
 
 
 def _candidates(
@@ -276,32 +361,51 @@ def _candidates(
     meta: PageMeta | None,
     anchor: HtmlElement | None,
     index: DocIndex,
-) -> Iterator[PublishedDate]:
+) -> Iterator[_Candidate]:
     if layout is not None:
         for selector in layout.published:
             for el in select(root, selector):
                 found = _from_element(el)
                 if found is not None:
-                    yield found
+                    yield _Candidate(found)
                     break
+    deferred: list[_Candidate] = []  # locale-formatted <meta>: below the page's own dateline
     if meta is not None:
         if meta.article is not None:
-            parsed = parse_iso_datetime(str(meta.article.get("datePublished") or ""))
-            if parsed:
-                yield PublishedDate(parsed[0], "json-ld", parsed[1])
+            candidate = _iso(str(meta.article.get("datePublished") or ""), "json-ld")
+            if candidate:
+                yield candidate
         for key in PUBLISHED_META_KEYS:
             for tag in meta.all(key):
                 if not tag.in_head and in_foreign_context(tag.element, anchor):
                     continue
-                parsed = parse_iso_datetime(tag.content)
-                if parsed:
-                    yield PublishedDate(parsed[0], "meta", parsed[1])
+                candidate = _iso(tag.content, "meta")
+                if candidate:
+                    yield candidate
                     break
-    yield from _time_element(root, anchor, index)
-    yield from _visible_text(root, anchor, index)
+                parsed = parse_slash_datetime(tag.content)
+                if parsed:
+                    deferred.append(_Candidate(PublishedDate(parsed[0], "meta", parsed[1])))
+                    break
+    for found in _time_element(root, anchor, index):
+        yield _Candidate(found)
+    for found in _visible_text(root, anchor, index):
+        yield _Candidate(found)
+    yield from deferred
     parsed = date_from_url(url) if url else None
     if parsed:
-        yield PublishedDate(parsed[0], "url", parsed[1])
+        yield _Candidate(PublishedDate(parsed[0], "url", parsed[1]))
+
+
+def _chrome_days(root: HtmlElement) -> set[date]:
+    """Days shown by the page's furniture (the top bar's clock): never a publication date."""
+    days: set[date] = set()
+    for el in root.iter():
+        if isinstance(el.tag, str) and PAGE_CHROME.search(class_id(el)):
+            found = _short_date(el)
+            if found:
+                days.add(found[0].date())
+    return days
 
 
 def _modified_days(meta: PageMeta) -> set[date]:
@@ -342,21 +446,25 @@ def _time_element(
 def _visible_text(
     root: HtmlElement, anchor: HtmlElement | None, index: DocIndex
 ) -> Iterator[PublishedDate]:
+    where = index.position(anchor) if anchor is not None else None
     labelled: list[tuple[HtmlElement, tuple[datetime, bool]]] = []
     for el in root.iter():
         if not isinstance(el.tag, str) or not DATE_CLASS.search(class_id(el)):
             continue
         found = _short_date(el)
-        if found and not in_foreign_context(el, anchor):
+        if (
+            found
+            and not in_foreign_context(el, anchor)
+            and not _is_furniture_date(el, found, anchor, index)
+        ):
             labelled.append((el, found))
     if labelled:
         best = index.nearest([el for el, _ in labelled], anchor)
         parsed = next(p for el, p in labelled if el is best)
         yield PublishedDate(parsed[0], "visible-text", parsed[1])
         return
-    if anchor is None:
+    if anchor is None or where is None:
         return
-    where = index.position(anchor)
     nearby = [
         el
         for el in root.iter()
@@ -364,12 +472,44 @@ def _visible_text(
         and el is not anchor
         and abs(index.position(el) - where) <= NEAR_TITLE
         and not in_foreign_context(el, anchor)
+        and not in_page_chrome(el)
     ]
     for el in sorted(nearby, key=lambda e: abs(index.position(e) - where)):
         found = _short_date(el)
-        if found and found[1]:  # unlabelled text must show a time to count as the dateline
-            yield PublishedDate(found[0], "visible-text", True)
+        # unlabelled text must show a time, or sit right under the title, to be the dateline
+        if found and (found[1] or 0 < index.position(el) - where <= NEAR_TITLE_DAY_ONLY):
+            yield PublishedDate(found[0], "visible-text", found[1])
             return
+
+
+def _is_furniture_date(
+    el: HtmlElement, found: Parsed, anchor: HtmlElement | None, index: DocIndex
+) -> bool:
+    """A date in the page's furniture, or a bare day shown before the title and outside the
+    block that holds it (a top-bar clock showing today)."""
+    if in_page_chrome(el):
+        return True
+    if found[1] or anchor is None:
+        return False
+    where = index.position(anchor)
+    if index.position(el) > where:
+        return False
+    if index.position(el) < where - NEAR_TITLE_DAY_ONLY:
+        return True
+    shared = _common_ancestor(el, anchor)
+    return shared is None or shared.tag in ("body", "html")
+
+
+def _common_ancestor(a: HtmlElement, b: HtmlElement) -> HtmlElement | None:
+    above = set()
+    node: HtmlElement | None = a
+    while node is not None:
+        above.add(node)
+        node = node.getparent()
+    node = b
+    while node is not None and node not in above:
+        node = node.getparent()
+    return node
 
 
 def _short_date(el: HtmlElement) -> Parsed | None:
@@ -381,8 +521,11 @@ def _short_date(el: HtmlElement) -> Parsed | None:
     return parse_visible_datetime(text)
 
 
-def _from_htmldate(root: HtmlElement, url: str) -> PublishedDate | None:
-    """htmldate's guess (a day, no time), constrained to the URL's month when it has one."""
+def _from_htmldate(root: HtmlElement, url: str, refused: set[date]) -> PublishedDate | None:
+    """htmldate's guess (a day, no time), constrained to the URL's month when it has one.
+
+    A guess on a ``refused`` day (a modification time, the top bar's clock) is dropped.
+    """
     from htmldate import find_date  # imported lazily: rarely needed and slow to import
 
     try:
@@ -392,6 +535,8 @@ def _from_htmldate(root: HtmlElement, url: str) -> PublishedDate | None:
     month = month_from_url(url) if url else None
     if found:
         value = datetime.fromisoformat(found).replace(tzinfo=VN_TZ)
+        if value.date() in refused:
+            return None
         if month is None or (value.year, value.month) == month:
             return PublishedDate(value, "htmldate", False)
     if month is not None:

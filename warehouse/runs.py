@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import duckdb
 
-from baotinh.sites import Site
+from registry import Site
 from transforms.urls import normalize_url, rebase
 
 
