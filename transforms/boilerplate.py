@@ -92,6 +92,21 @@ SOURCE_NAME_WORDS: frozenset[str] = frozenset(
     {"báo", "tạp", "chí", "đài", "cổng", "thông", "tin", "điện", "tử", "trang", "và", "của"}
 )
 
+# Words that open a news outlet's name in a "Theo ..." credit: "Theo Báo Quân đội nhân dân".
+OUTLET_OPENERS: tuple[str, ...] = (
+    "báo", "tạp chí", "đài", "cổng thông tin", "trang", "thông tấn", "kênh", "truyền hình",
+    "tạp chí điện tử", "hãng", "tờ", "nhật báo", "tuần báo",
+)  # fmt: skip
+# Outlets whose names look like a person's ("Tuổi Trẻ", "Thanh Niên"), folded.
+KNOWN_OUTLETS: frozenset[str] = frozenset(
+    {
+        "tuổi trẻ", "thanh niên", "nhân dân", "lao động", "tiền phong", "dân trí", "dân việt",
+        "người lao động", "sài gòn giải phóng", "pháp luật", "công an nhân dân",
+        "quân đội nhân dân", "hà nội mới", "an ninh thủ đô", "kinh tế đô thị", "tân hoa xã",
+        "đại đoàn kết", "nông thôn ngày nay", "giáo dục thời đại", "sức khỏe đời sống",
+    }
+)  # fmt: skip
+
 # Credit holders that are written in lowercase ("Ảnh: nhân vật cung cấp").
 LOWERCASE_CREDIT_HOLDERS: tuple[str, ...] = ("nvcc", "nhân vật cung cấp", "internet", "sưu tầm")
 
@@ -255,14 +270,55 @@ def _is_capitalised(word: str) -> bool:
     return bool(word) and word[0].isupper()
 
 
-def _is_source_credit(text: str) -> bool:
-    """ "Theo TTXVN", "(Theo báo Nhân Dân)", "Theo vnexpress.net": a source, not a sentence."""
-    words = text.strip("()").rstrip(".").split()
-    if len(words) < 2 or words[0].casefold() != "theo" or len(words) > 8:
+_THEO = re.compile(
+    r"^\(?\s*theo\s+(?P<who>[^()]{1,60}?)\s*(?:\((?P<paren>[^()]{1,40})\))?\s*\)?\s*\.?$",
+    re.IGNORECASE,
+)
+
+
+def _is_outlet(name: str) -> bool:
+    """A news outlet's name: "TTXVN", "Báo Quân đội nhân dân", "Dân trí", "vnexpress.net"."""
+    folded = name.casefold().strip(" .")
+    words = name.split()
+    if not words or len(words) > 8:
         return False
-    return all(
-        _is_capitalised(w) or "." in w or w.casefold() in SOURCE_NAME_WORDS for w in words[1:]
-    )
+    if folded in KNOWN_OUTLETS:
+        return True
+    if any(folded.startswith(o + " ") for o in OUTLET_OPENERS):
+        return any(_is_capitalised(w) for w in words[1:])  # not "báo cáo của huyện"
+    if "." in name.strip(" .") or any(sum(ch.isupper() for ch in w) >= 2 for w in words):
+        return True  # a domain, or an acronym ("TTXVN", "VnExpress", "VOV")
+    # a person's name has every word capitalised; an outlet's may not ("Dân trí")
+    return _is_capitalised(words[0]) and not all(_is_capitalised(w) for w in words)
+
+
+def source_credit(paragraph: str) -> tuple[bool, str | None] | None:
+    """Read a "Theo ..." credit line: ``(True, None)`` for an outlet ("Theo TTXVN"),
+    ``(True, name)`` for a person ("Theo Minh Hà (TTXVN)", "Theo Hoàng Lan"), else None.
+
+    "Theo ông Nguyễn Văn An, giá ..." is a sentence, not a credit.
+    """
+    match = _THEO.match(normalize_text(paragraph))
+    if match is None:
+        return None
+    who, paren = match["who"].strip(" ,"), match["paren"]
+    if "," in who or not (_is_capitalised(who) or "." in who or _is_outlet(who)):
+        return None
+    person, _, outlet = who.partition("/")
+    if outlet and is_name_line(person) and _is_outlet(outlet.strip()):
+        return True, person.strip()
+    if paren and is_name_line(who):
+        return True, who
+    if _is_outlet(who):
+        return True, None
+    if is_name_line(who) and 2 <= len(who.split()) <= 4:
+        return True, who
+    return None
+
+
+def _is_source_credit(text: str) -> bool:
+    """ "Theo TTXVN", "(Theo báo Nhân Dân)", "Theo vnexpress.net": a credit, not a sentence."""
+    return source_credit(text) is not None
 
 
 # --- captions ---------------------------------------------------------------------------------
@@ -375,7 +431,10 @@ def byline_name(paragraph: str) -> str | None:
         who = re.split(r"\s+[-–]\s+\w[\w ,]{0,20}:", match.group("who"))[0]  # "A - Ảnh: B"
         who = who.strip(" .")
         return who if is_name_line(who) else None
-    if _ANONYMOUS.match(text) or _is_source_credit(text):
+    credit = source_credit(text)
+    if credit is not None:
+        return credit[1]
+    if _ANONYMOUS.match(text):
         return None
     if is_name_line(text):
         return text.rstrip(".").strip()
@@ -393,6 +452,27 @@ def is_byline(paragraph: str, author: str | None = None) -> bool:
     if match and len(match.group("who")) <= 60:
         return True
     return bool(_ANONYMOUS.match(text)) or _is_source_credit(text) or is_name_line(text)
+
+
+# --- datelines -------------------------------------------------------------------------------
+
+_DATE = re.compile(r"(?<!\d)\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*(?:19|20)\d{2}(?!\d)")
+_DATELINE_WORDS = re.compile(
+    r"thứ\s+(?:hai|ba|tư|năm|sáu|bảy|\d)|chủ\s+nhật|\bcn\b|\bngày\b|\bđăng\b|\blúc\b|"
+    r"cập\s+nhật|lượt\s+xem\s*:?\s*[\d.,]*|\b(?:gmt|utc)\s*(?:[+-]\s*\d{1,2}(?::?\d{2})?)?|"
+    r"[+-]\d{2}:?\d{2}|\d{1,2}\s*[:hg]\s*\d{2}(?:\s*:\s*\d{2})?|\b(?:am|pm|sa|ch)\b",
+    re.IGNORECASE,
+)
+MAX_DATELINE_CHARS = 100
+
+
+def is_dateline(paragraph: str) -> bool:
+    """True for a line that only shows a date: "Thứ Bảy, 11/09/2021, 15:29", "Lượt xem: 12"."""
+    text = normalize_text(paragraph)
+    if len(text) > MAX_DATELINE_CHARS or not _DATE.search(text):
+        return False
+    rest = _DATELINE_WORDS.sub(" ", _DATE.sub(" ", text))
+    return len(re.sub(r"[\W_]+", "", rest)) <= 2
 
 
 # --- links, widgets, promos -------------------------------------------------------------------
@@ -427,6 +507,7 @@ def is_boilerplate(paragraph: str) -> bool:
     """Any single-paragraph rule except bylines, which only apply at the end of a body."""
     return (
         is_caption(paragraph)
+        or is_dateline(paragraph)
         or is_related_heading(paragraph)
         or is_related_line(paragraph)
         or is_widget_line(paragraph)

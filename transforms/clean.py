@@ -677,10 +677,9 @@ def _restates(text: str, lead: str | None) -> bool:
     if not ours or not theirs:
         return False
     shared = sum((ours & theirs).values())
-    return (
-        shared >= RESTATE_LEAD_SHARE * sum(theirs.values())
-        and shared >= RESTATE_TEXT_SHARE * sum(ours.values())
-    )
+    return shared >= RESTATE_LEAD_SHARE * sum(
+        theirs.values()
+    ) and shared >= RESTATE_TEXT_SHARE * sum(ours.values())
 
 
 def _words(text: str) -> list[str]:

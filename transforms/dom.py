@@ -28,6 +28,14 @@ FOREIGN_CONTAINER = re.compile(
     r"(?:$|[\s_-])",
 )
 FOREIGN_TAGS = frozenset({"aside", "footer", "nav"})
+# class/id words of the page's own furniture: logo, menus, breadcrumbs, category headers and
+# the top bar with its clock and weather. A heading or date inside them is not the article's.
+PAGE_CHROME = re.compile(
+    r"(?:^|[\s_-])(?:logo|brand|site-?name|site-?title|top-?bar|header-?top|top-?header|"
+    r"menu|main-?menu|navbar|navigation|breadcrumbs?|bread-?crumbs?|titlecate|title-?cate|"
+    r"cate-?title|cat-?title|category-?title|clock|today|current-?date|"
+    r"weather|thoi-?tiet|ngay-?hom-?nay)(?:$|[\s_-])"
+)
 
 
 @lru_cache(maxsize=512)
@@ -143,6 +151,16 @@ def in_foreign_context(
             and FOREIGN_CONTAINER.search(class_id(node))
             and not (anchor is not None and contains(node, anchor))
         ):
+            return True
+        node = node.getparent()
+    return False
+
+
+def in_page_chrome(el: HtmlElement) -> bool:
+    """True when ``el`` or an ancestor is page furniture (:data:`PAGE_CHROME`, ``<nav>``)."""
+    node: HtmlElement | None = el
+    while node is not None and node.tag not in ("body", "html"):
+        if node.tag == "nav" or PAGE_CHROME.search(class_id(node)):
             return True
         node = node.getparent()
     return False

@@ -323,7 +323,9 @@ def find_published(
             return found
     if first is not None:
         return first
-    refused = _chrome_days(root) | (_modified_days(meta) if meta is not None else set())
+    refused = _furniture_days(root, anchor, index) | (
+        _modified_days(meta) if meta is not None else set()
+    )
     return _from_htmldate(root, url, refused)
 
 
@@ -397,14 +399,18 @@ def _candidates(
         yield _Candidate(PublishedDate(parsed[0], "url", parsed[1]))
 
 
-def _chrome_days(root: HtmlElement) -> set[date]:
+def _furniture_days(root: HtmlElement, anchor: HtmlElement | None, index: DocIndex) -> set[date]:
     """Days shown by the page's furniture (the top bar's clock): never a publication date."""
     days: set[date] = set()
     for el in root.iter():
-        if isinstance(el.tag, str) and PAGE_CHROME.search(class_id(el)):
-            found = _short_date(el)
-            if found:
-                days.add(found[0].date())
+        if not isinstance(el.tag, str):
+            continue
+        chrome = PAGE_CHROME.search(class_id(el))
+        if not chrome and not DATE_CLASS.search(class_id(el)):
+            continue
+        found = _short_date(el)
+        if found and (chrome or _is_furniture_date(el, found, anchor, index)):
+            days.add(found[0].date())
     return days
 
 
