@@ -38,6 +38,7 @@ from transforms.dom import (
 from transforms.htmlparse import repair_html
 from transforms.htmltext import Paragraph, paragraphs
 from transforms.models import Article
+from transforms.pagekind import kind_of_tree
 from transforms.pagemeta import PageMeta, jsonld_names, read_page_meta, types_of
 from transforms.pubdate import find_published
 
@@ -114,10 +115,18 @@ def clean_article(
     *,
     site_origin: str | None = None,
 ) -> Article:
-    """Clean one article page. Raises :class:`NotAnArticle` when it has no article text."""
+    """Clean one article page. Raises :class:`NotAnArticle` when it has no article text.
+
+    A page that :mod:`transforms.pagekind` is certain is not an article (a home, tag or
+    search URL, no prose at all) is rejected before any extraction.
+    """
     root = _parse(html)
     meta = read_page_meta(root)
     layout = choose_layout(root, layouts)
+    if layout is None:
+        kind = kind_of_tree(root, url, meta)
+        if not kind.is_article and kind.certain:
+            raise NotAnArticle(kind.reason)  # early and cheap: no trafilatura run
     index = DocIndex(root)
 
     title_el, title = find_title(root, meta, layout)

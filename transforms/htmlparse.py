@@ -50,16 +50,12 @@ def parse_html(html: str) -> HtmlElement | None:
     Used where trafilatura must not be imported (:mod:`transforms.pagekind`); the cleaner
     parses with trafilatura's loader after the same repair.
     """
-    html = _INVALID_XML.sub("", repair_html(html))
-    html = _ENCODING_DECLARATION.sub("", _DOCTYPE.sub("", html, count=1), count=1)
+    html = _ENCODING_DECLARATION.sub("", _DOCTYPE.sub("", repair_html(html), count=1), count=1)
     if not html.strip():
         return None
-    try:
-        return fromstring(html, parser=PARSER)
-    except (ValueError, TypeError):
+    for attempt in (html, _INVALID_XML.sub("", html)):
         try:
-            return fromstring(html.encode("utf-8", "surrogatepass"), parser=PARSER)
-        except Exception:  # lxml raises assorted errors on binary junk
-            return None
-    except Exception:  # lxml.etree.ParserError on documents with no elements
-        return None
+            return fromstring(attempt, parser=PARSER)
+        except Exception:  # lxml raises assorted errors on control characters and junk
+            continue
+    return None
