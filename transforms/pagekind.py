@@ -11,8 +11,10 @@ in a few milliseconds without running trafilatura. Evidence, strongest first:
    headline links to other articles. ``og:type`` is only a hint: some papers set
    ``og:type=article`` on their home page.
 
-The verdict is ``certain`` when it rests on the page's own declaration, its URL, or a page
-with no prose at all; a non-certain "not an article" lets the caller look closer.
+The verdict is ``certain`` when it rests on the page's own declaration, its URL, a page with
+no prose at all, or a little prose swamped by dozens of headline links; a non-certain "not
+an article" lets the caller look closer (:func:`transforms.clean.clean_article` then runs
+its full extraction and its own listing test).
 """
 
 from __future__ import annotations
@@ -50,6 +52,10 @@ MIN_HEADLINE_CHARS = 25  # a link this long, alone in its block, is a headline
 MIN_PROSE_CHARS = 60  # a paragraph with this much text outside links may be prose
 ARTICLE_PROSE_CHARS = 400  # this much prose outside teasers makes a body
 MAX_TEASER_CHARS = 1000  # a block with more text is not one teaser
+# a page with this many headline links, holding this many times more text than its prose
+# (under ARTICLE_PROSE_CHARS), is surely a listing
+MANY_HEADLINES = 20
+HEADLINE_TO_PROSE = 10
 NO_PROSE_CHARS = 120  # below this there is no article text at all (a two-sentence brief)
 # candidates filtered by lxml in C: most elements are far too short to matter
 _LONG_LINKS = XPath(f".//a[@href][string-length(normalize-space(.)) >= {MIN_HEADLINE_CHARS}]")
@@ -121,7 +127,11 @@ def kind_of_tree(root: HtmlElement, url: str = "", meta: PageMeta | None = None)
         return PageKind(True, "article", f"{summary}{hint}", certain=False)
     if _has_headline(root) and shape.prose_chars >= shape.headline_chars:
         return PageKind(True, "article", f"a headline and {summary}", certain=False)
-    return PageKind(False, "listing", f"a listing: {summary}", certain=False)
+    swamped = (
+        shape.headlines >= MANY_HEADLINES
+        and shape.headline_chars >= HEADLINE_TO_PROSE * shape.prose_chars
+    )
+    return PageKind(False, "listing", f"a listing: {summary}", certain=swamped)
 
 
 def _kind_from_url(url: str) -> PageKind | None:
