@@ -147,3 +147,18 @@ def test_clean_article_rejects_a_listing_before_extraction() -> None:
         clean_article(
             html_page("<h1>Thời sự</h1>" + TEASERS.replace("<p>", "<span>")), "https://x.vn/a"
         )
+
+
+def test_prose_in_inline_tags_of_divs_counts() -> None:
+    """Bodies pasted from a word processor: text in <span>s of <div>s, beside a few links."""
+    body = PROSE.replace("<p>", '<div><span style="font-size:14px">').replace(
+        "</p>", "</span></div>"
+    )
+    links = "".join(
+        f'<li><a href="/t{i}.html">Bản tin khác số {i} cùng chuyên mục thời sự</a></li>'
+        for i in range(3)
+    )
+    kind = page_kind(
+        html_page("<h2>Huyện ven biển chủ động phòng chống bão</h2>" + body + f"<ul>{links}</ul>")
+    )
+    assert kind.is_article, kind.reason

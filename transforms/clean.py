@@ -72,7 +72,9 @@ PAPER_TAG = re.compile(r"^\([^()]{2,30}\)\s*[-–—]")
 LONE_PAPER_TAG = re.compile(r"^\([^()]{2,30}\)\s*[-–—]?$")
 
 # DOM-level boilerplate removed before extraction, wherever it sits.
-CAPTION_CLASS = re.compile(r"caption|chu-?thich|chuthich|ghi-?chu-?anh|image-?desc|photo-?desc")
+CAPTION_CLASS = re.compile(
+    r"caption|chu-?thich|chuthich|ghi-?chu-?anh|image[-_]?desc|photo[-_]?desc"
+)
 RELATED_BOX_CLASS = re.compile(
     r"(?:^|[\s_-])(?:related|relate|relates|lien-?quan|tinlienquan|xem-?them|xemthem|"
     r"doc-?them|readmore|read-more|more-?news|tin-?khac|news-?relation|box-?relation)"

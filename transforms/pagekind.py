@@ -59,10 +59,12 @@ HEADLINE_TO_PROSE = 10
 NO_PROSE_CHARS = 120  # below this there is no article text at all (a two-sentence brief)
 # candidates filtered by lxml in C: most elements are far too short to matter
 _LONG_LINKS = XPath(f".//a[@href][string-length(normalize-space(.)) >= {MIN_HEADLINE_CHARS}]")
-_LONG_BLOCKS = XPath(
-    f".//p[string-length(normalize-space(.)) >= {MIN_PROSE_CHARS}]"
-    " | .//*[self::div or self::td][text()[string-length(normalize-space(.)) >= 20]]"
+_TEXT_HOLDERS = XPath(".//text()[string-length(normalize-space(.)) >= 20]/..")
+BLOCK_TAGS = frozenset(
+    {"p", "div", "td", "th", "li", "dd", "section", "article", "main", "blockquote", "center"}
+    | {"header", "footer", "aside", "nav", "h1", "h2", "h3", "h4", "h5", "h6", "body", "form"}
 )
+SKIP_TAGS = frozenset({"a", "script", "style", "noscript", "template", "button", "select"})
 MIN_PROSE_WORDS = 10
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
@@ -159,7 +161,7 @@ def text_shape(root: HtmlElement) -> TextShape:
     headline_links = [a for a in _LONG_LINKS(scope) if _is_headline_link(a)]
     teaser_items = {item for a in headline_links if (item := _teaser_item(a)) is not None}
     prose_chars = prose_paragraphs = 0
-    for el in _LONG_BLOCKS(scope):
+    for el in _prose_blocks(scope):
         text = _prose_text(el)
         if len(text) < MIN_PROSE_CHARS or not _is_sentence(text):
             continue
@@ -177,14 +179,33 @@ def text_shape(root: HtmlElement) -> TextShape:
     )
 
 
+def _prose_blocks(scope: HtmlElement) -> list[HtmlElement]:
+    """Blocks (``p``, ``div``, ``td``, ``li``...) holding a long text node, in any inline tag."""
+    blocks: dict[HtmlElement, None] = {}
+    for holder in _TEXT_HOLDERS(scope):
+        block = holder
+        while block is not None and block.tag not in BLOCK_TAGS:
+            if block.tag == "a":
+                break
+            block = block.getparent()
+        if block is not None and block.tag in BLOCK_TAGS:
+            blocks[block] = None
+    return list(blocks)
+
+
 def _prose_text(el: HtmlElement) -> str:
-    """Text of a paragraph outside links; for a ``div`` or ``td``, only its direct text."""
-    if el.tag != "p":
-        return " ".join(" ".join([el.text or "", *(child.tail or "" for child in el)]).split())
-    text = _flat(el)
-    for link in el.iter("a"):
-        text = text.replace(_flat(link), " ", 1)
-    return " ".join(text.split())
+    """The block's own text: inline tags included, links and nested blocks left out."""
+    pieces: list[str] = []
+
+    def walk(node: HtmlElement) -> None:
+        pieces.append(node.text or "")
+        for child in node:
+            if isinstance(child.tag, str) and child.tag not in BLOCK_TAGS | SKIP_TAGS:
+                walk(child)
+            pieces.append(child.tail or "")
+
+    walk(el)
+    return " ".join("".join(pieces).split())
 
 
 def _flat(el: HtmlElement) -> str:
