@@ -27,9 +27,11 @@ URL_SHAPES: dict[str, tuple[str, ...]] = {
         rf"^/{_SEG}/(?:19|20)\d\d[01]\d/{_SLUG3}/?$",
     ),
     "post-id": (rf"^/(?:{_SEG}/)*{_SLUG}-post\d{{3,}}\.html$", r"-postid\d{3,}\.bbg$"),
+    # a title opening or closing with punctuation ("[INFOGRAPHICS] …", "…!") leaves a leading
+    # dash or a double dash before the id: /-infographics-…-a196544.html, /…-cho--a230569.html
     "a-id": (
-        rf"^/(?:{_SEG}/)*{_SLUG}-a\d{{3,}}\.html$",
-        rf"^/(?:{_SEG}/)*{_SLUG}-ar\d{{3,}}\.html$",
+        rf"^/(?:{_SEG}/)*-?{_SLUG}-{{1,2}}a\d{{3,}}\.html$",
+        rf"^/(?:{_SEG}/)*-?{_SLUG}-{{1,2}}ar\d{{3,}}\.html$",
     ),
     # /<slug>-<id>.html at the root or under one or two categories
     "root-id": (rf"^/(?:{_SEG}/){{0,2}}{_SLUG3}-\d{{4,}}\.html$",),
