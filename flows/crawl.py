@@ -32,6 +32,7 @@ class CrawlOutcome:
     warc: Path | None
     returncode: int
     stats: dict[str, object] = field(default_factory=dict)
+    direct: bool = False  # only given article URLs were fetched, no discovery
 
     @property
     def articles_fetched(self) -> int:
@@ -40,6 +41,12 @@ class CrawlOutcome:
     @property
     def listing_pages(self) -> int:
         return sum(int(self.stats.get(f"baotinh/archived/{k}", 0)) for k in ("listing", "feed"))
+
+    @property
+    def article_links(self) -> int:
+        """Article URLs discovery found: requested, already known or over the cap."""
+        keys = ("baotinh/articles/requested", "baotinh/articles/known_skipped")
+        return sum(int(self.stats.get(k, 0)) for k in (*keys, "baotinh/articles/over_cap"))
 
     @property
     def pages_fetched(self) -> int:
@@ -117,7 +124,7 @@ def run_crawl(
         log.info("crawling %s from %s (%d articles already known)", site_key, base_url, len(known))
         returncode = _run_relaying_log(command, log)
         stats = json.loads(stats_file.read_text(encoding="utf-8")) if stats_file.exists() else {}
-    return CrawlOutcome(warc if warc.exists() else None, returncode, stats)
+    return CrawlOutcome(warc if warc.exists() else None, returncode, stats, urls is not None)
 
 
 def _die_with_parent() -> None:

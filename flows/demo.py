@@ -1,23 +1,44 @@
-"""`baotinh demo`: the real pipeline on the bundled offline copy of baonghean.vn.
+"""``baotinh demo``: the real fan-out on the bundled sample papers, with no internet.
 
-The saved pages are served on 127.0.0.1 for the length of the run; everything else (the
-Scrapy subprocess, the WARC archive, cleaning, extraction, the DuckDB file, Prefect) is the
-same as a live run.
+Each sample paper (``samples/papers.toml``, pages in ``samples/sites/``) is served on its own
+loopback address for the length of the run; everything else (the Scrapy subprocesses, the
+WARC archive, cleaning, extraction, DuckDB, Prefect) is what a live run uses. The demo's
+warehouse and archive are its own (``Config.demo``), so sample rows never meet live ones.
 """
 
 from __future__ import annotations
 
-from flows.pipeline import pipeline
+from pathlib import Path
+
+from prefect import flow
+
+from flows.pipeline import crawl_papers
+from registry import all_sites
 from registry.config import Config
-from samples.server import SAMPLE_SITES, LocalSite
-from warehouse.query import run_query
+from samples.server import serve_samples
+
+SAMPLE_REGISTRY = Path(__file__).resolve().parents[1] / "samples" / "papers.toml"
 
 
-def run_demo(
-    db: str | None = None, data_dir: str | None = None, sql: str | None = None
-) -> tuple[dict[str, object], tuple[list[str], list[tuple]]]:
-    """Run the pipeline against the local sample; returns its summary and ``sql``'s result."""
-    with LocalSite(SAMPLE_SITES / "baonghean") as site:
-        summary = pipeline(site="baonghean", base_url=site.url, db=db, data_dir=data_dir)
-    result = run_query(Config.load(db=db).db_path, sql) if sql else ([], [])
-    return summary, result
+def sample_paper_keys() -> list[str]:
+    """The keys of the sample papers, in registry order."""
+    builtin = set(all_sites())
+    return [key for key in all_sites(SAMPLE_REGISTRY) if key not in builtin]
+
+
+@flow(name="demo", flow_run_name="demo")
+def demo(db: str | None = None, data_dir: str | None = None, concurrency: int = 4) -> list[dict]:
+    """Serve the sample papers on loopback and run the fan-out over them."""
+    config = Config.demo(db, data_dir)
+    keys = sample_paper_keys()
+    with serve_samples(keys) as bases:
+        return crawl_papers(
+            sites=keys,
+            db=str(config.db_path),
+            data_dir=str(config.data_dir),
+            registry=str(SAMPLE_REGISTRY),
+            base_urls=bases,
+            concurrency=concurrency,
+            label="demo",
+            artifact_prefix="demo",
+        )

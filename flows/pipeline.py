@@ -1,38 +1,44 @@
-"""The Prefect flow ``pipeline``: crawl → clean → extract → load, for one paper.
+"""The Prefect flows that crawl: ``pipeline`` for one paper, ``crawl_papers`` for many.
 
-The crawl runs Scrapy in a subprocess (the Twisted reactor cannot restart) and leaves a
+``pipeline`` runs Scrapy in a subprocess (the Twisted reactor cannot restart), which leaves a
 WARC file; every WARC file of the paper not yet loaded (this run's, and any left by a run
-that died) is then read back in batches, cleaned, extracted and loaded. Each batch is one
-DuckDB transaction, and loading is idempotent, so a run that dies anywhere can simply be
-run again.
+that died) is then cleaned, extracted and loaded in batches. Each batch is one DuckDB
+transaction and loading is idempotent, so a run that dies anywhere can simply be run again.
+Tasks receive paths, keys and counts, never lists of pages: Prefect inspects every task
+argument, and whole batches made that cost more than the work.
+
+``crawl_papers`` fans out: one child ``pipeline`` run per paper, several at a time, each
+named after its paper and date and tagged with the paper and its province. One broken paper
+never stops the others; the parent fails at the end and names the papers that failed.
 """
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Iterable, Iterator
+import shutil
+from concurrent.futures import ThreadPoolExecutor
+from contextvars import copy_context
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Literal
 from uuid import uuid4
 
-from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact
+from prefect import flow, get_run_logger, tags, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
 from flows.crawl import CrawlFailed, CrawlOutcome, run_crawl
-from flows.processing import clean_page, extract_page
+from flows.health import SiteBroken, assess
+from flows.locks import PaperBusy, paper_lock
+from flows.processing import process_archive
 from registry import Site, get_site
 from registry.config import Config
-from spiders.warc import ArchivedPage, read_pages, salvage_interrupted
-from transforms import EXTRACTOR_VERSION
-from warehouse.load import LoadCounts, PageResult, load_results
+from spiders.warc import salvage_interrupted
+from warehouse.load import LoadCounts
 from warehouse.runs import (
     finish_run,
     known_article_urls,
     loaded_archive_files,
-    mark_archive_loaded,
     mark_interrupted_runs,
     register_site,
     start_run,
@@ -42,56 +48,54 @@ from warehouse.schema import connect
 Mode = Literal["incremental", "full"]
 
 
-@task(name="crawl", task_run_name="crawl-{paper.key}", cache_policy=NO_CACHE)
+def _child_run_name() -> str:
+    site = flow_run.parameters.get("site", "paper")
+    return f"{site}-{datetime.now(UTC):%Y-%m-%d-%H%M}"
+
+
+@task(name="crawl", task_run_name="crawl-{paper_key}", cache_policy=NO_CACHE)
 def crawl(
-    paper: Site,
+    paper_key: str,
+    registry: str | None,
     base_url: str,
     warc: Path,
-    known: set[str],
+    known_file: Path,
     since: date | None,
     max_articles: int | None,
+    urls: list[str] | None,
+    replay: list[str] | None,
+    cache_dir: Path | None,
 ) -> CrawlOutcome:
-    """Fetch new articles into ``warc``; the spider's log lines go to the run log."""
-    return run_crawl(
-        paper.key,
+    """Fetch new articles into ``warc``; fails (red) when the crawl reached nothing."""
+    known = set(known_file.read_text(encoding="utf-8").split()) if known_file.exists() else set()
+    outcome = run_crawl(
+        paper_key,
         base_url=base_url,
         warc=warc,
         known=known,
         since=since,
         max_articles=max_articles,
         log=get_run_logger(),
+        registry=registry,
+        urls=urls,
+        replay=[Path(p) for p in replay] if replay else None,
+        cache_dir=cache_dir,
     )
+    if failure := outcome.failure():
+        raise CrawlFailed(f"{paper_key} from {base_url}: {failure}")
+    return outcome
 
 
-@task(name="clean", task_run_name="clean-{warc_name}-{batch_no}", cache_policy=NO_CACHE)
-def clean(
-    pages: list[ArchivedPage], paper: Site, since: date | None, warc_name: str, batch_no: int
-) -> list[PageResult]:
-    """HTML → articles; pages that are not articles become logged skips."""
-    results = [clean_page(page, paper, since) for page in pages]
-    log = get_run_logger()
-    for result in results:
-        if result.skip_reason:
-            log.warning("skipped %s: %s", result.page.url, result.skip_reason)
-    return results
-
-
-@task(name="extract", task_run_name="extract-{warc_name}-{batch_no}", cache_policy=NO_CACHE)
-def extract(results: list[PageResult], warc_name: str, batch_no: int) -> list[PageResult]:
-    """Date mentions and figures of each article's text."""
-    return [extract_page(result) for result in results]
-
-
-@task(name="load", task_run_name="load-{warc_name}-{batch_no}", cache_policy=NO_CACHE)
-def load(
-    results: list[PageResult], db_path: Path, site_key: str, warc_name: str, batch_no: int
+@task(name="load-archive", task_run_name="load-{archive.name}", cache_policy=NO_CACHE)
+def load_archive(
+    archive: Path, paper_key: str, registry: str | None, since: date | None, db_path: Path
 ) -> LoadCounts:
-    """One batch into DuckDB, in one transaction."""
-    with connect(db_path) as con:
-        return load_results(con, site_key, results, EXTRACTOR_VERSION)
+    """Clean, extract and load one WARC file in batches; mark it loaded."""
+    paper = get_site(paper_key, registry)
+    return process_archive(archive, paper, since, db_path, log=get_run_logger())
 
 
-@flow(name="pipeline", flow_run_name="pipeline-{site}")
+@flow(name="pipeline", flow_run_name=_child_run_name)
 def pipeline(
     site: str = "baonghean",
     since: date | None = None,
@@ -100,16 +104,40 @@ def pipeline(
     max_articles: int | None = None,
     db: str | None = None,
     data_dir: str | None = None,
-    batch_size: int = 100,
+    registry: str | None = None,
+    urls: list[str] | None = None,
+    replay: list[str] | None = None,
+    parent_run_id: str | None = None,
 ) -> dict[str, object]:
     """Crawl one paper and load what is new; returns (and logs) the run summary.
 
     ``mode="incremental"`` skips articles already archived; ``"full"`` fetches them again
-    and updates those whose text changed. ``base_url`` crawls a mirror (e.g. a local copy).
+    and updates those whose text changed. ``base_url`` crawls a mirror (e.g. a local copy);
+    ``urls`` fetches only those articles; ``replay`` serves every response from WARC files.
     """
     log = get_run_logger()
     config = Config.load(db, data_dir)
-    paper = get_site(site)
+    paper = get_site(site, registry)
+    with paper_lock(config.state_dir, paper.key):
+        return _pipeline_locked(
+            paper, config, since, base_url, mode, max_articles, registry, urls, replay,
+            parent_run_id, log,
+        )  # fmt: skip
+
+
+def _pipeline_locked(
+    paper: Site,
+    config: Config,
+    since: date | None,
+    base_url: str | None,
+    mode: Mode,
+    max_articles: int | None,
+    registry: str | None,
+    urls: list[str] | None,
+    replay: list[str] | None,
+    parent_run_id: str | None,
+    log,
+) -> dict[str, object]:
     base = (base_url or paper.origin).rstrip("/")
     run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ-") + uuid4().hex[:8]
     archive_dir = config.archive_dir / paper.key
@@ -123,46 +151,63 @@ def pipeline(
             con,
             run_id=run_id,
             site_key=paper.key,
-            mode=mode,
+            mode="replay" if replay else ("urls" if urls is not None else mode),
             base_url=base,
             since=since,
             flow_run_id=flow_run.get_id(),
+            parent_run_id=parent_run_id,
         )
 
     totals = LoadCounts()
     outcome: CrawlOutcome | None = None
+    scratch = config.scratch_dir / run_id
     try:
         # First what earlier runs archived but did not load, so the crawl knows those pages.
-        totals.add(_load_pending(archive_dir, paper, since, config.db_path, batch_size))
+        totals.add(_load_pending(archive_dir, paper, registry, since, config.db_path))
+        scratch.mkdir(parents=True, exist_ok=True)
+        known_file = scratch / "known.txt"
         with connect(config.db_path) as con:
             known = known_article_urls(con, paper) if mode == "incremental" else set()
+        known_file.write_text("".join(f"{u}\n" for u in sorted(known)), encoding="utf-8")
         warc = archive_dir / f"{run_id}.warc.gz"
-        outcome = crawl(paper, base, warc, known, since, max_articles)
-        totals.add(_load_pending(archive_dir, paper, since, config.db_path, batch_size))
-        if failure := outcome.failure():
-            raise CrawlFailed(f"{paper.key} from {base}: {failure}")
+        outcome = crawl(
+            paper.key, registry, base, warc, known_file, since, max_articles, urls, replay,
+            config.state_dir / "httpcache" / paper.key,
+        )  # fmt: skip
+        totals.add(_load_pending(archive_dir, paper, registry, since, config.db_path))
+        health = assess(outcome, totals)
     except BaseException as exc:
         with connect(config.db_path) as con:
-            counts = _run_counts(outcome, totals)
-            finish_run(con, run_id, status="failed", error=repr(exc), **counts)
+            finish_run(con, run_id, status="failed", error=_reason(exc), **_counts(outcome, totals))
         raise
+    finally:
+        _remove_tree(scratch)
 
-    summary = _summary(paper, run_id, outcome, totals)
+    summary = {"site": paper.key, "run_id": run_id, **_counts(outcome, totals), **health.row()}
+    status = "failed" if health.verdict == "broken" else "completed"
     with connect(config.db_path) as con:
-        warc_name = outcome.warc.name if outcome.warc else None
-        counts = _run_counts(outcome, totals)
-        finish_run(con, run_id, status="completed", warc_file=warc_name, **counts)
-    log.info("summary: %s", summary)
+        finish_run(
+            con,
+            run_id,
+            status=status,
+            warc_file=outcome.warc.name if outcome.warc else None,
+            error=health.reason if status == "failed" else None,
+            **_counts(outcome, totals),
+            **health.row(),
+        )
+    log.info("%s: %s", paper.key, health.line(summary))
     create_markdown_artifact(
-        key=f"pipeline-summary-{paper.key}",
+        key=f"pipeline-summary-{_artifact_key(paper.key)}",
         markdown=_summary_markdown(summary),
         description=f"Last pipeline run for {paper.name}",
     )
+    if health.verdict == "broken":
+        raise SiteBroken(f"{paper.key}: {health.reason}")
     return summary
 
 
 def _load_pending(
-    archive_dir: Path, paper: Site, since: date | None, db_path: Path, batch_size: int
+    archive_dir: Path, paper: Site, registry: str | None, since: date | None, db_path: Path
 ) -> LoadCounts:
     """Load every WARC file of the paper that is not marked loaded yet, oldest first."""
     with connect(db_path) as con:
@@ -170,38 +215,15 @@ def _load_pending(
     totals = LoadCounts()
     for archive in sorted(archive_dir.glob("*.warc.gz")):
         if archive.name not in loaded:
-            totals.add(_process_archive(archive, paper, since, db_path, batch_size))
+            totals.add(load_archive(archive, paper.key, registry, since, db_path))
     return totals
 
 
-def _process_archive(
-    archive: Path, paper: Site, since: date | None, db_path: Path, batch_size: int
-) -> LoadCounts:
-    """Clean, extract and load every article page of one WARC file, then mark it loaded."""
-    totals = LoadCounts()
-    records = 0
-    pages = read_pages(archive, kinds=frozenset({"article"}))
-    for batch_no, batch in enumerate(_batched(pages, batch_size), start=1):
-        name = archive.name.removesuffix(".warc.gz")
-        results = clean(batch, paper, since, name, batch_no)
-        results = extract(results, name, batch_no)
-        totals.add(load(results, db_path, paper.key, name, batch_no))
-        records += len(batch)
-    with connect(db_path) as con:
-        mark_archive_loaded(con, archive.name, paper.key, records)
-    return totals
-
-
-def _batched(items: Iterable[ArchivedPage], size: int) -> Iterator[list[ArchivedPage]]:
-    iterator = iter(items)
-    while batch := list(itertools.islice(iterator, size)):
-        yield batch
-
-
-def _run_counts(outcome: CrawlOutcome | None, totals: LoadCounts) -> dict[str, object]:
+def _counts(outcome: CrawlOutcome | None, totals: LoadCounts) -> dict[str, object]:
     return {
         "pages_fetched": outcome.pages_fetched if outcome else None,
         "listing_pages": outcome.listing_pages if outcome else None,
+        "article_links": outcome.article_links if outcome else None,
         "articles_new": totals.new,
         "articles_updated": totals.updated,
         "articles_unchanged": totals.unchanged,
@@ -211,12 +233,99 @@ def _run_counts(outcome: CrawlOutcome | None, totals: LoadCounts) -> dict[str, o
     }
 
 
-def _summary(
-    paper: Site, run_id: str, outcome: CrawlOutcome, totals: LoadCounts
-) -> dict[str, object]:
-    return {"site": paper.key, "run_id": run_id, **_run_counts(outcome, totals)}
+def _reason(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    return text if isinstance(exc, (CrawlFailed, PaperBusy)) else f"{type(exc).__name__}: {text}"
+
+
+def _remove_tree(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def _artifact_key(text: str) -> str:
+    """Prefect artifact keys are lowercase letters, digits and dashes."""
+    return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-")
 
 
 def _summary_markdown(summary: dict[str, object]) -> str:
     rows = "\n".join(f"| {key} | {value} |" for key, value in summary.items())
     return f"# Pipeline run\n\n| | |\n|---|---|\n{rows}\n"
+
+
+# --- fan-out ----------------------------------------------------------------------------------
+
+
+@flow(name="crawl-papers", flow_run_name="papers-{label}")
+def crawl_papers(
+    sites: list[str],
+    since: date | None = None,
+    mode: Mode = "incremental",
+    max_articles: int | None = None,
+    db: str | None = None,
+    data_dir: str | None = None,
+    registry: str | None = None,
+    base_urls: dict[str, str] | None = None,
+    urls: dict[str, list[str]] | None = None,
+    concurrency: int = 4,
+    label: str = "run",
+    artifact_prefix: str = "live",
+) -> list[dict[str, object]]:
+    """One child ``pipeline`` run per paper, ``concurrency`` at a time.
+
+    ``base_urls`` maps a paper to a mirror; ``urls`` to the only articles to fetch. Every
+    paper runs to its end whatever the others do; the parent then fails if any failed,
+    naming them and why.
+    """
+    log = get_run_logger()
+    parent = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ-") + uuid4().hex[:8]
+    papers = [get_site(key, registry) for key in sites]
+
+    def one(paper: Site) -> dict[str, object]:
+        with tags(paper.key, paper.province):
+            state = pipeline(
+                site=paper.key,
+                since=since,
+                base_url=(base_urls or {}).get(paper.key),
+                mode=mode,
+                max_articles=max_articles,
+                db=db,
+                data_dir=data_dir,
+                registry=registry,
+                urls=(urls or {}).get(paper.key),
+                parent_run_id=parent,
+                return_state=True,
+            )
+        if state.is_completed():
+            return state.result()
+        try:
+            state.result()
+        except BaseException as exc:  # the child's failure, recorded in its own run
+            return {"site": paper.key, "failed": _reason(exc)}
+        return {"site": paper.key, "failed": state.message or state.name}
+
+    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+        futures = [pool.submit(copy_context().run, one, paper) for paper in papers]
+        results = [future.result() for future in futures]
+
+    _publish_table(results, artifact_prefix)
+    failed = [r for r in results if "failed" in r]
+    for result in results:
+        if "failed" in result:
+            log.error("%s failed: %s", result["site"], result["failed"])
+    if failed:
+        names = "; ".join(f"{r['site']}: {r['failed']}" for r in failed)
+        raise RuntimeError(f"{len(failed)} of {len(results)} papers failed: {names}")
+    return results
+
+
+def _publish_table(results: list[dict[str, object]], prefix: str) -> None:
+    columns = (
+        "site", "articles_new", "articles_updated", "pages_fetched", "figures",
+        "date_mentions", "health", "health_reason", "failed",
+    )  # fmt: skip
+    rows = [{c: r.get(c) for c in columns} for r in results]
+    create_table_artifact(
+        key=f"{_artifact_key(prefix)}-papers",
+        table=rows,
+        description="One row per paper of the last fan-out run",
+    )

@@ -40,6 +40,12 @@ def build_settings(
     crawl = {"BAOTINH_WARC_PATH": str(warc), "BAOTINH_SITE": site}
     if replay:
         crawl["BAOTINH_REPLAY"] = os.pathsep.join(str(p) for p in replay)
+        middlewares = {**settings.getdict("DOWNLOADER_MIDDLEWARES")}
+        settings.set(
+            "DOWNLOADER_MIDDLEWARES",
+            {**middlewares, **crawl_settings.REPLAY_MIDDLEWARE},
+            priority="cmdline",
+        )
     elif cache_dir is not None:
         crawl.update(HTTPCACHE_ENABLED=True, HTTPCACHE_DIR=str(cache_dir.resolve()))
     settings.setdict({**crawl, **(overrides or {})}, priority="cmdline")

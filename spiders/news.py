@@ -110,11 +110,12 @@ class NewsSpider(Spider):
             return
         html = Selector(text=response.text)
         self.crawler.stats.inc_value("baotinh/listing_pages")
-        new = 0
+        new = 0  # article links not known from earlier runs (requested now or already)
         for url in discovery.links(html, response.url):
+            if self._is_ours(url) and self._is_article_url(url):
+                new += self._identity(url) not in self.known
             request = self._article(url)
             if request is not None:
-                new += 1
                 yield request
         if response.meta.get("home"):
             yield from self._from_home(html, response)
@@ -178,7 +179,8 @@ class NewsSpider(Spider):
                     yield self._listing(url, page=1)
 
     def _next_listing(self, html: Selector, response: Response, new: int) -> Request | None:
-        """Page n+1, unless this page brought nothing new, is too deep or too old."""
+        """Page n+1, unless this page listed nothing new to earlier runs, is too deep or too
+        old."""
         page = response.meta.get("page", 1)
         if response.meta.get("home") or new == 0 or page >= self.max_listing_pages:
             return None
@@ -200,7 +202,7 @@ class NewsSpider(Spider):
             return None
         if not self._is_article_url(url):
             return None
-        identity = normalize_url(rebase(url, self.paper.origin))
+        identity = self._identity(url)
         if identity in self.requested:
             return None
         if identity in self.known:
@@ -210,11 +212,15 @@ class NewsSpider(Spider):
             self.crawler.stats.inc_value("baotinh/articles/over_cap")
             return None
         self.requested.add(identity)
+        self.crawler.stats.inc_value("baotinh/articles/requested")
         return Request(
             rebase(identity, self.base),
             callback=self.parse_article,
             meta={"kind": "article", "dont_cache": True},
         )
+
+    def _identity(self, url: str) -> str:
+        return normalize_url(rebase(url, self.paper.origin))
 
     def _is_ours(self, url: str) -> bool:
         parts = urlsplit(url)

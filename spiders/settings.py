@@ -55,9 +55,9 @@ DOWNLOADER_MIDDLEWARES = {
     "spiders.middlewares.BackoffRetryMiddleware": 550,
     # After HttpCompressionMiddleware (590) on the way back: the archive stores decoded bodies.
     "spiders.middlewares.WarcArchiveMiddleware": 580,
-    # Closest to the network: with BAOTINH_REPLAY set, answers from WARC files instead.
-    "spiders.replay.ReplayMiddleware": 960,
 }
+# Closest to the network, added for replays only (spiders.crawl): answers from WARC files.
+REPLAY_MIDDLEWARE = {"spiders.replay.ReplayMiddleware": 960}
 
 # Conditional requests for discovery pages (feeds, sitemaps, listings): the crawl keeps the
 # last copy with its ETag / Last-Modified and asks "changed since?"; an unchanged feed costs

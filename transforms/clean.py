@@ -245,6 +245,10 @@ def find_title(
                 return el, text_of(el)
     if titled:
         return titled[0], text_of(titled[0])
+    for page_title in page_titles:  # a title shown in a plain block ("div.detail-title")
+        el = _element_with_text(root, page_title)
+        if el is not None and not _is_chrome(el, meta):
+            return el, text_of(el)
     return None, page_titles[0] if page_titles else None
 
 

@@ -29,6 +29,7 @@ class FetchedPage:
     fetched_at: datetime
     status: int
     content_sha1: str
+    source: str = "crawl"  # or import:warc | import:jsonl | import:text
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,9 @@ class LoadCounts:
     skipped: int = 0
     date_mentions: int = 0
     figures: int = 0
+    articles: int = 0  # pages that gave an article (new, updated or unchanged)
+    titled: int = 0  # ... of which with a title
+    dated: int = 0  # ... with a publication date
 
     def add(self, other: LoadCounts) -> None:
         for name in vars(self):
@@ -79,12 +83,24 @@ def load_results(
     site_key: str,
     results: Sequence[PageResult],
     extractor_version: str,
+    *,
+    force: bool = False,
 ) -> LoadCounts:
-    """Load one batch in one transaction; returns what changed."""
-    counts = LoadCounts(skipped=sum(1 for r in results if r.article is None))
+    """Load one batch in one transaction; returns what changed.
+
+    ``force`` rewrites the extraction of articles whose text did not change (reprocessing
+    with code that changed without a new extractor version).
+    """
+    good = [r.article for r in results if r.article is not None]
+    counts = LoadCounts(
+        skipped=len(results) - len(good),
+        articles=len(good),
+        titled=sum(1 for a in good if a.title),
+        dated=sum(1 for a in good if a.published is not None),
+    )
     latest = _latest_per_article(results)
     existing = _existing(con, list(latest))
-    plan = _plan(latest, existing, extractor_version, counts)
+    plan = _plan(latest, existing, extractor_version, counts, force=force)
     now = datetime.now(UTC)
 
     con.execute("BEGIN TRANSACTION")
@@ -135,6 +151,8 @@ def _plan(
     existing: dict[int, tuple],
     extractor_version: str,
     counts: LoadCounts,
+    *,
+    force: bool = False,
 ) -> _Plan:
     plan = _Plan()
     for aid, result in latest.items():
@@ -149,7 +167,7 @@ def _plan(
             counts.unchanged += 1  # an older copy than the one loaded: never overwrite
             continue
         content_changed = text_sha1(result.article) != old_sha
-        if content_changed or extractor_version != old_version_tag:
+        if content_changed or force or extractor_version != old_version_tag:
             plan.write.append((result, aid, version + int(content_changed), first_seen))
             plan.replaced_ids.append(aid)
             counts.updated += 1
@@ -196,6 +214,7 @@ def _page_rows(site_key: str, results: Sequence[PageResult]) -> list[dict]:
             "fetched_at": r.page.fetched_at,
             "status": r.page.status,
             "content_sha1": r.page.content_sha1,
+            "source": r.page.source,
             "article_id": article_id(r.article.url) if r.article else None,
             "skip_reason": r.skip_reason,
         }
@@ -226,6 +245,7 @@ def _article_rows(site_key: str, plan: _Plan, extractor_version: str, now: datet
                 "updated_at": now,
                 "warc_file": result.page.warc_file,
                 "warc_offset": result.page.warc_offset,
+                "source": result.page.source,
             }
         )
     return rows

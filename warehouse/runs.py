@@ -13,8 +13,17 @@ from transforms.urls import normalize_url, rebase
 def register_site(con: duckdb.DuckDBPyConnection, site: Site) -> None:
     """Insert or refresh a paper's row from the registry."""
     con.execute(
-        "INSERT OR REPLACE INTO sites (site_key, name, province, domain) VALUES (?, ?, ?, ?)",
-        [site.key, site.name, site.province, site.domain],
+        "INSERT OR REPLACE INTO sites (site_key, name, province, domain, domains,"
+        " provinces_before_2025, verified) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            site.key,
+            site.name,
+            site.province,
+            site.domain,
+            list(site.domains),
+            list(site.provinces_before_2025),
+            site.verified,
+        ],
     )
 
 
@@ -27,11 +36,12 @@ def start_run(
     base_url: str,
     since: date | None,
     flow_run_id: str | None,
+    parent_run_id: str | None = None,
 ) -> None:
     con.execute(
         "INSERT INTO crawl_runs (run_id, site_key, flow_run_id, mode, base_url, since,"
-        " started_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'running')",
-        [run_id, site_key, flow_run_id, mode, base_url, since, datetime.now(UTC)],
+        " started_at, status, parent_run_id) VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?)",
+        [run_id, site_key, flow_run_id, mode, base_url, since, datetime.now(UTC), parent_run_id],
     )
 
 
