@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from bench.cleaning import GOLD_DIR, load_gold, token_f1, tokens
+from registry.layout import PageLayout
 from transforms.canonical import canonical_url
 from transforms.clean import NotAnArticle, clean_article
-from registry.layout import PageLayout
 from transforms.pubdate import VN_TZ
 
 # --- real pages -------------------------------------------------------------------------------

@@ -14,11 +14,12 @@ import lxml.html
 import pytest
 
 from registry import get_site
-from registry.families import ARTICLE_2019, SC_LONGFORM as LONGFORM
-
-SITE = get_site("baonghean")
+from registry.families import ARTICLE_2019
+from registry.families import SC_LONGFORM as LONGFORM
 from tests.conftest import SAMPLE_SITE
 from transforms.clean import NotAnArticle, choose_layout, clean_article
+
+SITE = get_site("baonghean")
 
 ROOT = SAMPLE_SITE / "baonghean"
 EXPECTED_FILE = ROOT / "expected.json"

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from samples.server import SAMPLE_SITES, Canned, LocalSite
 from flows.crawl import CrawlFailed, run_crawl
 from flows.pipeline import pipeline
+from samples.server import SAMPLE_SITES, Canned, LocalSite
 from warehouse.schema import connect
 
 SAMPLE = SAMPLE_SITES / "baonghean"

@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from samples.server import SAMPLE_SITES, Canned, LocalSite
 from flows.crawl import CrawlOutcome, run_crawl
+from samples.server import SAMPLE_SITES, Canned, LocalSite
 from spiders.warc import read_pages
 from transforms.urls import normalize_url
 
