@@ -59,7 +59,7 @@ def import_files(
 
         for record in read_import(path, owner):
             if isinstance(record, ImportSkip):
-                counts["skipped"] += 1
+                counts["records_skipped"] += record.count
                 log.info("%s: skipped %s", path.name, record)
                 continue
             paper = _paper_of(record, default, registry)

@@ -153,7 +153,13 @@ def site_from_dict(entry: dict[str, Any], where: str = "registry") -> Site:
             raise ValueError(f"{label}: missing {required}")
     if not _KEY.match(key):
         raise ValueError(f"{label}: a key is lowercase letters, digits and dashes")
-    before = tuple(provinces.lookup(p, "before_2025").name for p in entry["provinces_before_2025"])
+    try:
+        before = tuple(
+            provinces.lookup(p, "before_2025").name for p in entry["provinces_before_2025"]
+        )
+        shapes_of(entry.get("family"))
+    except ValueError as exc:
+        raise ValueError(f"{label}: {exc}") from None
     after = {provinces.successor(p).name for p in before}
     if len(after) != 1:
         raise ValueError(f"{label}: provinces {before} did not merge into one: {sorted(after)}")

@@ -62,7 +62,9 @@ class NewsSpider(Spider):
         super().__init__(**kwargs)
         self.paper: Site = get_site(site, registry)
         self.base = (base_url or self.paper.origin).rstrip("/")
-        self.allowed_domains = [urlsplit(self.base).hostname or self.paper.domain]
+        self.mirror = self.base != self.paper.origin
+        hosts = [*self.paper.domains, *self.paper.hosts]
+        self.allowed_domains = [urlsplit(self.base).hostname] if self.mirror else hosts
         self.known = _read_lines(Path(known)) if known else frozenset()
         self.direct_urls = sorted(_read_lines(Path(urls))) if urls else None
         self.max_articles = int(max_articles) if max_articles else None
@@ -159,8 +161,8 @@ class NewsSpider(Spider):
     # --- helpers ------------------------------------------------------------------------------
 
     def _from_home(self, html: Selector, response: Response) -> Iterator[Request]:
-        """Feeds the home page advertises (else the usual paths) and, when the registry
-        names no sections, the sections of its menus."""
+        """Feeds the home page advertises (else the usual paths) and the sections of its
+        menus, besides those the registry names."""
         feeds = [self._onto_base(u) for u in discovery.advertised_feeds(html, response.url)]
         if not feeds and not self.paper.feeds:
             feeds = [self.base + path for path in discovery.USUAL_FEEDS]
@@ -170,13 +172,14 @@ class NewsSpider(Spider):
         for url in feeds:
             if self.paper.owns(url) or _same_origin(url, self.base):
                 yield self._feed(url, probe=probe)
-        if not self.paper.sections:
-            sections = discovery.section_links(
-                html, response.url, is_article=self._is_article_url, owns=self._is_ours
-            )
-            for url in sections:
-                if not self._skipped(url):
-                    yield self._listing(url, page=1)
+        named = {self._at_base(section) for section in self.paper.sections}
+        sections = discovery.section_links(
+            html, response.url, is_article=self._is_article_url, owns=self._is_ours
+        )
+        for url in sections:
+            url = self._onto_base(url)
+            if url not in named and not self._skipped(url):
+                yield self._listing(url, page=1)
 
     def _next_listing(self, html: Selector, response: Response, new: int) -> Request | None:
         """Page n+1, unless this page listed nothing new to earlier runs, is too deep or too
@@ -214,7 +217,7 @@ class NewsSpider(Spider):
         self.requested.add(identity)
         self.crawler.stats.inc_value("baotinh/articles/requested")
         return Request(
-            rebase(identity, self.base),
+            self._onto_base(identity),
             callback=self.parse_article,
             meta={"kind": "article", "dont_cache": True},
         )
@@ -247,8 +250,13 @@ class NewsSpider(Spider):
         return self._onto_base(path_or_url if "://" in path_or_url else self.base + path_or_url)
 
     def _onto_base(self, url: str) -> str:
-        """A URL of the paper's own domains, moved onto the origin being crawled."""
-        return rebase(url, self.base) if self.paper.owns(url) else url
+        """A URL of the paper's own domains, moved onto the mirror being crawled (a live
+        crawl keeps the paper's other hosts, such as archive subdomains, as they are)."""
+        if not self.paper.owns(url):
+            return url
+        if self.mirror or urlsplit(url).hostname in (None, self.paper.domain):
+            return rebase(url, self.base)
+        return url
 
     def _listing(self, url: str, *, page: int, home: bool = False) -> Request:
         return Request(

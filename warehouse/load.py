@@ -17,6 +17,7 @@ import duckdb
 import pyarrow as pa
 
 from transforms.models import Article, DateMention, Figure
+from warehouse.stories import link_stories
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,7 @@ def load_results(
             con, "articles", _article_rows(site_key, plan, extractor_version, now), "OR REPLACE"
         )
         _touch(con, plan.touch)
+        link_stories(con, [(aid, r.article.text, r.article.published) for r, aid, *_ in plan.write])
         for table in ("date_mentions", "figures"):
             _delete_children(con, table, plan.replaced_ids)
         dates = [row for r, aid, *_ in plan.write for row in _date_rows(aid, r.dates)]

@@ -45,15 +45,19 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> int:
-    """Apply the migrations this file lacks, each in its own transaction; returns the version."""
+    """Apply the migrations this file lacks, each in its own transaction; returns the version.
+
+    Every shipped migration not listed in ``schema_migrations`` is applied, in order, so a
+    migration that arrives after a higher-numbered one (parallel work) is not skipped.
+    """
     con.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
         " applied_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp)"
     )
-    current = schema_version(con)
+    applied = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
     for version, name, sql in migrations():
-        if version <= current:
+        if version in applied:
             continue
         con.execute("BEGIN TRANSACTION")
         try:
@@ -65,7 +69,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
         except Exception:
             con.execute("ROLLBACK")
             raise
-        current = version
+    current = schema_version(con)
     views = resources.files("warehouse").joinpath("sql", "views.sql").read_text(encoding="utf-8")
     con.execute(views)
     return current

@@ -26,10 +26,19 @@ SELECT
     f.period_rule,
     year(f.period_first_day) AS period_year,
     f.text,
-    f.sentence
+    f.sentence,
+    coalesce(m.story_id, a.article_id) AS story_id  -- near-duplicates share one
 FROM figures AS f
 JOIN articles AS a USING (article_id)
-JOIN sites AS s USING (site_key);
+JOIN sites AS s USING (site_key)
+LEFT JOIN story_members AS m USING (article_id);
+
+-- figure_facts with wire copy counted once: one mention per story, indicator, period, value.
+CREATE OR REPLACE VIEW story_figure_facts AS
+SELECT * FROM figure_facts
+QUALIFY row_number() OVER (
+    PARTITION BY story_id, indicator_key, unit, change, period_value, period_value_to, value
+    ORDER BY published_at, article_id, seq) = 1;
 
 -- One row per province, indicator, unit and reported period: the longitudinal series.
 -- Changes ("tăng 12,3%") are kept apart from levels; several articles reporting the same
@@ -49,7 +58,8 @@ SELECT
     min(value)                  AS min_value,
     max(value)                  AS max_value,
     count(*)                    AS mentions,
-    count(DISTINCT article_id)  AS articles
+    count(DISTINCT article_id)  AS articles,
+    count(DISTINCT story_id)    AS stories
 FROM figure_facts
 WHERE indicator IS NOT NULL
 GROUP BY ALL;
