@@ -17,11 +17,13 @@ from typing import TextIO
 
 # The same indicator, year after year: what the warehouse is for.
 EXAMPLE_QUERY = """
-SELECT period_year AS year, province, indicator, unit, value, articles
-FROM indicator_series
-WHERE indicator LIKE '%thu ngân sách nhà nước%'
+SELECT province, site_key AS paper, period_year AS year, median(value) AS value,
+       count(DISTINCT story_id) AS stories
+FROM figure_facts
+WHERE indicator_key LIKE '%thu ngân sách nhà nước%' AND indicator_key NOT LIKE '%dự toán%'
   AND unit = 'VND' AND change IS NULL AND period_grain = 'year'
-ORDER BY province, year
+GROUP BY ALL
+ORDER BY province, paper, year
 """.strip()
 
 
@@ -238,10 +240,15 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _query(args: argparse.Namespace) -> int:
+    import duckdb
+
     from registry.config import Config
     from warehouse.query import render, run_query
 
-    columns, rows = run_query(Config.load(db=args.db).db_path, args.sql)
+    try:
+        columns, rows = run_query(Config.load(db=args.db).db_path, args.sql)
+    except duckdb.Error as exc:
+        raise ValueError(str(exc).splitlines()[0]) from None
     print(render(columns, rows, args.format))
     return 0
 
