@@ -130,13 +130,7 @@ class NewsSpider(Spider):
         if not discovery.looks_like_feed(body):
             return  # a probed path answered with something else
         self.crawler.stats.inc_value("baotinh/feeds")
-        for entry in discovery.read_feed(body):
-            if self._too_old(entry.day):
-                self.crawler.stats.inc_value("baotinh/entries/before_since")
-                continue
-            request = self._article(self._onto_base(entry.url))
-            if request is not None:
-                yield request
+        yield from self._entries(discovery.read_feed(body))
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         body = _xml_body(response)
@@ -147,18 +141,22 @@ class NewsSpider(Spider):
         for entry in children:
             if not self._too_old(entry.day):
                 yield self._sitemap(self._onto_base(entry.url))
-        for entry in pages:
+        yield from self._entries(pages)
+
+    def parse_article(self, response: Response) -> Iterator[dict[str, Any]]:
+        yield {"url": response.url, "status": response.status}
+
+    # --- helpers ------------------------------------------------------------------------------
+
+    def _entries(self, entries: list[discovery.Entry]) -> Iterator[Request]:
+        """Requests for the articles a feed or sitemap lists, unless older than ``since``."""
+        for entry in entries:
             if self._too_old(entry.day):
                 self.crawler.stats.inc_value("baotinh/entries/before_since")
                 continue
             request = self._article(self._onto_base(entry.url))
             if request is not None:
                 yield request
-
-    def parse_article(self, response: Response) -> Iterator[dict[str, Any]]:
-        yield {"url": response.url, "status": response.status}
-
-    # --- helpers ------------------------------------------------------------------------------
 
     def _from_home(self, html: Selector, response: Response) -> Iterator[Request]:
         """Feeds the home page advertises (else the usual paths) and the sections of its
