@@ -28,9 +28,10 @@ log = logging.getLogger(__name__)
 class WarcArchiveMiddleware:
     """Writes every successful response of the spider's own requests to a WARC file.
 
-    Requests carry their page kind in ``meta["kind"]`` (article, listing, feed); requests
-    without one (robots.txt) are not archived. Sits after HTTP decompression, so the stored
-    payload is the decoded body.
+    Requests carry their page kind in ``meta["kind"]`` (article, listing, feed, sitemap);
+    robots.txt is kept too, as kind ``robots``: its ``Sitemap:`` lines start discovery, so a
+    replay needs it. Other requests without a kind are not archived. Sits after HTTP
+    decompression, so the stored payload is the decoded body.
     """
 
     def __init__(self, path: Path, site: str | None, stats) -> None:
@@ -50,7 +51,7 @@ class WarcArchiveMiddleware:
     def process_response(
         self, request: Request, response: Response, spider: Spider | None = None
     ) -> Response:
-        kind = request.meta.get("kind")
+        kind = request.meta.get("kind") or _robots_kind(request)
         # "cached": an unchanged page revalidated with a 304; its copy is archived already.
         if kind and response.status == 200 and "cached" not in response.flags:
             self.archive.write(
@@ -124,6 +125,13 @@ def retry_after_seconds(response: Response) -> float | None:
     except (TypeError, ValueError):
         return None
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _robots_kind(request: Request) -> str | None:
+    """``robots`` for the robots.txt request of the robots middleware, else None."""
+    if request.meta.get("dont_obey_robotstxt") and urlparse_cached(request).path == "/robots.txt":
+        return "robots"
+    return None
 
 
 def _header_pairs(headers) -> list[tuple[str, str]]:

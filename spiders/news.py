@@ -235,8 +235,11 @@ class NewsSpider(Spider):
         return self.paper.is_article_path(path)
 
     def _skipped(self, url: str) -> bool:
+        """Under a skip path; a menu's ``/video`` is the ``/video/`` section too."""
         path = urlsplit(url).path
-        return any(path.startswith(prefix) for prefix in self.paper.skip_paths)
+        return any(
+            path.startswith(prefix) or f"{path}/" == prefix for prefix in self.paper.skip_paths
+        )
 
     def _capped(self) -> bool:
         return self.max_articles is not None and len(self.requested) >= self.max_articles
