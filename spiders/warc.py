@@ -24,7 +24,7 @@ from warcio.warcwriter import WARCWriter
 
 log = logging.getLogger(__name__)
 
-KIND_HEADER = "BaoTinh-Page-Kind"  # article | listing | feed
+KIND_HEADER = "BaoTinh-Page-Kind"  # article | listing | feed | sitemap | robots
 SITE_HEADER = "BaoTinh-Site"
 OPEN_SUFFIX = ".open"
 # Headers that describe the transfer, not the payload we store (already decoded).
