@@ -141,7 +141,7 @@ def _positive(text: str) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from flows.pipeline import crawl_papers, pipeline
-    from registry import all_sites
+    from registry import all_sites, get_site
 
     urls = list(args.url)
     if args.urls:
@@ -154,6 +154,8 @@ def _run(args: argparse.Namespace) -> int:
         keys = [k.strip() for k in args.site.split(",") if k.strip()]
     else:
         keys = list(by_site) or ["baonghean"]
+    for key in keys:  # an unknown key is a one-line error before any flow starts
+        get_site(key, args.registry)
     if args.base_url and len(keys) != 1:
         raise ValueError("--base-url names the mirror of one site; give one --site")
     mode = "full" if args.full else "incremental"

@@ -7,7 +7,9 @@ are recreated after migrating.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -15,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 
+_MIGRATING = threading.Lock()
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
 
@@ -70,9 +73,30 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
             con.execute("ROLLBACK")
             raise
     current = schema_version(con)
-    views = resources.files("warehouse").joinpath("sql", "views.sql").read_text(encoding="utf-8")
-    con.execute(views)
+    _refresh_views(con)
     return current
+
+
+def _refresh_views(con: duckdb.DuckDBPyConnection) -> None:
+    """Recreate the views when ``views.sql`` differs from the one last applied.
+
+    Views are DDL: recreating them on every connection made connections opened at once
+    (the fan-out's children) fail with a catalog write-write conflict.
+    """
+    views = resources.files("warehouse").joinpath("sql", "views.sql").read_text(encoding="utf-8")
+    digest = hashlib.sha1(views.encode("utf-8")).hexdigest()
+    con.execute("CREATE TABLE IF NOT EXISTS schema_views (sha1 VARCHAR NOT NULL)")
+    if scalar(con, "SELECT count(*) FROM schema_views WHERE sha1 = ?", [digest]):
+        return
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(views)
+        con.execute("DELETE FROM schema_views")
+        con.execute("INSERT INTO schema_views VALUES (?)", [digest])
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
 
 
 @contextmanager
@@ -89,7 +113,8 @@ def connect(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyC
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
         con = duckdb.connect(str(path))
-        migrate(con)
+        with _MIGRATING:  # connections of one process (threads) migrate one at a time
+            migrate(con)
     try:
         yield con
     finally:
