@@ -3,6 +3,10 @@
 A small real crawl (robots.txt, the discovery sources, one listing page per section, three
 articles) through the same spider, then the same cleaning. The report says what was found
 and what failed, so an entry can be fixed on the spot. Not a flow: a person runs it.
+
+What a run would cope with is a note, not a problem: a site with listings but no sitemap or
+feed, and an article-shaped page the cleaner sets aside as not an article (a topic page),
+as long as another page gave an article.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ class SiteCheck:
     article_links: int
     articles: list[dict[str, object]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -67,7 +72,10 @@ def check_site(
             check.problems.append(f"crawl: {failure}")
         pages = list(read_pages(warc, kinds=frozenset({"article"}))) if outcome.warc else []
     if not check.sitemaps and not check.feeds:
-        check.problems.append("no sitemap and no feed found: listings are the only source")
+        # Listings alone are a discovery source; with none of the three, nothing is found.
+        (check.notes if check.listings else check.problems).append(
+            "no sitemap and no feed found: listings are the only source"
+        )
     if not check.article_links:
         check.problems.append("no article link recognised: check `family` / `article_paths`")
     for page in pages:
@@ -82,9 +90,14 @@ def check_site(
         }
         check.articles.append(row)
         if article is None:
-            check.problems.append(f"{page.url}: {result.skip_reason}")
+            set_aside = (result.skip_reason or "").startswith("not an article")
+            (check.notes if set_aside else check.problems).append(
+                f"{page.url}: {result.skip_reason}"
+            )
         elif not article.published:
             check.problems.append(f"{page.url}: no publication date found")
+    if pages and not any(row["body_chars"] for row in check.articles):
+        check.problems.append(f"none of the {len(pages)} article-shaped pages gave an article")
     return check
 
 
@@ -105,4 +118,5 @@ def format_check(check: SiteCheck) -> str:
         )
     lines.append("verdict: " + ("OK" if check.ok else "PROBLEMS"))
     lines += [f"  - {p}" for p in check.problems]
+    lines += [f"  note: {n}" for n in check.notes]
     return "\n".join(lines)

@@ -31,6 +31,15 @@ WHERE site_key = ? AND source = 'crawl' AND article_id IS NULL
 ORDER BY 1, 2
 """
 
+# A page that gave no article before and does now: the loader keeps the first pages row of a
+# record (ON CONFLICT DO NOTHING), so the index is pointed at the article here.
+_RELINK = """
+UPDATE pages SET article_id = a.article_id, skip_reason = NULL
+FROM articles a
+WHERE pages.site_key = ? AND pages.article_id IS NULL
+  AND a.warc_file = pages.warc_file AND a.warc_offset = pages.warc_offset
+"""
+
 
 @flow(name="reprocess", flow_run_name="reprocess-{site}")
 def reprocess(
@@ -55,6 +64,8 @@ def reprocess(
         folder = config.archive_dir / key
         pages = _read(folder, where, log)
         totals: LoadCounts = process_pages(pages, paper, since, config.db_path, log=log, force=True)
+        with connect(config.db_path) as con:
+            con.execute(_RELINK, [key])
         report[key] = {
             "pages": len(where),
             "new": totals.new,

@@ -120,13 +120,82 @@ def test_query_errors_are_clear(capsys, tmp_path: Path) -> None:
     assert code == 2 and "no warehouse" in err
 
 
-def test_demo_runs_the_pipeline_and_prints_the_series(tmp_path: Path) -> None:
+def _demo(tmp_path: Path) -> subprocess.CompletedProcess:
     """`baotinh demo` as a user runs it: Prefect's own temporary server, no harness."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    env["PREFECT_HOME"] = str(tmp_path / "prefect")
+    env.update(PREFECT_HOME=str(tmp_path / "prefect"), PREFECT_SERVER_ANALYTICS_ENABLED="false")
     command = [sys.executable, "-m", "baotinh.cli", "demo", "--db", str(tmp_path / "w.duckdb")]
     command += ["--data-dir", str(tmp_path / "data")]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
-    assert "articles new               24" in done.stdout
-    assert "tổng thu ngân sách nhà nước" in done.stdout and "(6 rows)" in done.stdout
+    return done
+
+
+def _summaries(stdout: str) -> dict[str, dict[str, str]]:
+    """The demo's summary blocks (``label   value`` lines), by paper."""
+    blocks = {}
+    for block in stdout.split("\n\n"):
+        fields = {}
+        for line in block.splitlines():
+            label, _, value = line.strip().partition("  ")
+            fields[label] = value.strip()
+        if "site" in fields and "articles new" in fields:
+            blocks[fields["site"]] = fields
+    return blocks
+
+
+def _series(stdout: str) -> list[dict[str, str]]:
+    """The rows of the query table the demo prints last."""
+    lines = stdout.splitlines()
+    head = max(i for i, line in enumerate(lines) if "province" in line and " | " in line)
+    columns = [c.strip() for c in lines[head].split("|")]
+    rows = []
+    for line in lines[head + 2 :]:
+        if " | " not in line:
+            break
+        rows.append(dict(zip(columns, (c.strip() for c in line.split("|")), strict=True)))
+    return rows
+
+
+def test_demo_runs_the_four_sample_papers_and_prints_the_series(tmp_path: Path) -> None:
+    from registry import get_site
+    from samples.server import SAMPLES_DIR, sample_keys
+
+    registry = Path(__file__).resolve().parents[1] / "samples" / "papers.toml"
+    expected = {
+        key: json.loads((SAMPLES_DIR / key / "expected.json").read_text("utf-8"))
+        for key in sample_keys()
+    }
+    assert len(expected) == 4
+
+    first = _demo(tmp_path)
+    summaries = _summaries(first.stdout)
+    assert set(summaries) == set(expected)
+    for key, truth in expected.items():
+        assert summaries[key]["articles new"] == str(len(truth["articles"])), key
+        assert summaries[key]["health"] == "ok", key
+
+    rows = _series(first.stdout)
+    printed = {(row["province"], row.get("paper"), row["year"]) for row in rows}
+    for key, truth in expected.items():
+        province = get_site(key, registry).province
+        (series,) = [s for s in truth["series"] if s["unit"] == "VND"]
+        for year in series["values"]:
+            paper = key if "paper" in rows[0] else None
+            assert (province, paper, year) in printed, (key, year)
+    with connect(tmp_path / "w.duckdb", read_only=True) as con:
+        articles = dict(
+            con.execute("SELECT site_key, count(*) FROM articles GROUP BY 1").fetchall()
+        )
+    assert articles == {key: len(truth["articles"]) for key, truth in expected.items()}
+
+    second = _demo(tmp_path)  # the same warehouse: nothing new
+    summaries = _summaries(second.stdout)
+    assert set(summaries) == set(expected)
+    for key in expected:
+        assert summaries[key]["articles new"] == "0", key
+        assert summaries[key]["articles updated"] == "0", key
+    assert _series(second.stdout) == rows
+    with connect(tmp_path / "w.duckdb", read_only=True) as con:
+        again = dict(con.execute("SELECT site_key, count(*) FROM articles GROUP BY 1").fetchall())
+    assert again == articles

@@ -1,0 +1,216 @@
+"""The commands around the pipeline, as a user types them: sites, check-site, run, import.
+
+``baotinh.cli.main`` runs in-process; flows run under Prefect's test harness; every paper is
+a real server on 127.0.0.1 and every crawl a real Scrapy subprocess. Output is captured at
+the file-descriptor level (``capfd``), so what Prefect's own log handler prints is seen too.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from baotinh.cli import main
+from registry import all_sites
+from registry.provinces import provinces_from_2025
+from samples.server import SAMPLES_DIR, LocalSite
+from warehouse.schema import connect
+
+REPO = Path(__file__).resolve().parents[1]
+REGISTRY = str(REPO / "samples" / "papers.toml")
+SAMPLE_KEYS = ["mau-hagiang", "mau-tuyenquang", "mau-cantho", "mau-nghean"]
+
+
+def run(capfd, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capfd.readouterr()
+    return code, out, err
+
+
+def expected(key: str) -> dict:
+    return json.loads((SAMPLES_DIR / key / "expected.json").read_text(encoding="utf-8"))
+
+
+def count(db: Path, sql: str, params: list | None = None) -> int:
+    with connect(db) as con:
+        return con.execute(sql, params or []).fetchall()[0][0]
+
+
+def storage(tmp: Path) -> list[str]:
+    return ["--db", str(tmp / "w.duckdb"), "--data-dir", str(tmp / "data")]
+
+
+# sites
+
+
+def test_sites_json_describes_every_paper(capfd) -> None:
+    code, out, _ = run(capfd, "sites", "--json")
+    entries = json.loads(out)
+    assert code == 0 and isinstance(entries, list)
+    assert [e["key"] for e in entries] == list(all_sites())
+    for entry in entries:
+        assert isinstance(entry["key"], str) and entry["name"]
+        assert isinstance(entry["domains"], list) and entry["domains"]
+        assert isinstance(entry["provinces_before_2025"], list) and entry["provinces_before_2025"]
+        assert entry["verified"] in {"pages", "urls", "unverified"}
+    provinces = {p.name for p in provinces_from_2025()}
+    assert len(provinces) == 34
+    assert {e["province"] for e in entries} == provinces  # every province has its paper
+    assert not any(e["key"] in SAMPLE_KEYS for e in entries)
+
+
+def test_sites_table_lists_every_paper(capfd) -> None:
+    code, out, _ = run(capfd, "sites")
+    lines = out.splitlines()
+    assert code == 0 and len(lines) == len(all_sites())
+    for line, site in zip(lines, all_sites().values(), strict=True):
+        assert line.split()[:2] == [site.key, site.domain]
+        assert line.endswith(f"({site.province})")
+
+
+def test_an_extra_registry_adds_the_sample_papers(capfd) -> None:
+    code, out, _ = run(capfd, "sites", "--json", "--registry", REGISTRY)
+    entries = {e["key"]: e for e in json.loads(out)}
+    assert code == 0 and len(entries) == len(all_sites()) + len(SAMPLE_KEYS)
+    tuyenquang = entries["mau-tuyenquang"]
+    assert tuyenquang["domains"] == ["baomau-tuyenquang.test"]
+    assert tuyenquang["provinces_before_2025"] == ["Tuyên Quang", "Hà Giang"]
+    assert tuyenquang["province"] == "Tuyên Quang" and tuyenquang["verified"] == "pages"
+    _, table, _ = run(capfd, "sites", "--registry", REGISTRY)
+    for key in SAMPLE_KEYS:
+        assert any(line.startswith(f"{key} ") for line in table.splitlines())
+
+
+# check-site
+
+
+def test_check_site_reports_a_fitting_entry(capfd) -> None:
+    with LocalSite(SAMPLES_DIR / "mau-cantho") as site:
+        code, out, _ = run(
+            capfd, "check-site", "mau-cantho", "--registry", REGISTRY, "--base-url", site.url
+        )
+    assert code == 0, out
+    assert f"mau-cantho at {site.url}" in out
+    assert "robots.txt      HTTP 200" in out
+    lines = {line.split("  ", 2)[1].strip(): line for line in out.splitlines() if "   " in line}
+    assert int(lines["listings read"].split()[-1]) >= 1
+    assert int(lines["article links"].split()[-1]) >= 3
+    articles = [line.split()[-1] for line in out.splitlines() if line.startswith("  article   ")]
+    assert len(articles) == 3 and all(url.startswith(site.url) for url in articles)
+    titles = {a["title"] for a in expected("mau-cantho")["articles"]}
+    assert sum(1 for title in titles if repr(title) in out) >= 2  # the real articles read
+    assert "verdict: OK" in out
+
+
+def test_check_site_against_a_closed_address_fails_and_says_why(capfd) -> None:
+    with LocalSite(SAMPLES_DIR / "mau-cantho") as site:
+        closed = site.url
+    code, out, _ = run(
+        capfd, "check-site", "mau-cantho", "--registry", REGISTRY, "--base-url", closed
+    )
+    assert code == 1
+    assert "verdict: PROBLEMS" in out and "no answer from the site" in out
+    assert "robots.txt      no answer" in out
+
+
+# run
+
+
+def test_run_url_loads_just_that_article(prefect_harness, capfd, tmp_path: Path) -> None:
+    article = expected("mau-cantho")["articles"][3]
+    with LocalSite(SAMPLES_DIR / "mau-cantho") as site:
+        code, out, err = run(
+            capfd, "run", "--url", article["canonical"], "--registry", REGISTRY,
+            "--base-url", site.url, *storage(tmp_path),
+        )  # fmt: skip
+        fetched = [p for p in site.paths_hit() if p.endswith(".html")]
+    assert code == 0, err[-2000:]
+    assert fetched == [article["path"]]  # no discovery: only the article asked for
+    assert "articles new               1" in out
+    with connect(tmp_path / "w.duckdb") as con:
+        loaded = con.execute("SELECT url, site_key, title FROM articles").fetchall()
+    assert loaded == [(article["canonical"], "mau-cantho", article["title"])]
+
+
+def test_run_refuses_one_base_url_for_several_papers(capfd, tmp_path: Path) -> None:
+    code, out, err = run(
+        capfd, "run", "--site", "mau-cantho,mau-nghean", "--registry", REGISTRY,
+        "--base-url", "http://127.0.0.1:9", *storage(tmp_path),
+    )  # fmt: skip
+    assert code == 2 and out == ""
+    assert err.strip().splitlines() == [
+        "baotinh: error: --base-url names the mirror of one site; give one --site"
+    ]
+    assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_run_refuses_a_negative_article_cap(capfd) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["run", "--site", "mau-cantho", "--max-articles", "-5"])
+    _, err = capfd.readouterr()
+    assert exit_.value.code == 2
+    assert "--max-articles: must be at least 1, not -5" in err and "Traceback" not in err
+
+
+def test_run_an_unknown_paper_is_a_clear_error(prefect_harness, capfd, tmp_path: Path) -> None:
+    code, out, err = run(capfd, "run", "--site", "baonoidau", *storage(tmp_path))
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert (
+        err.strip()
+        .splitlines()[-1]
+        .startswith("baotinh: error: unknown site 'baonoidau' (see `baotinh sites`)")
+    )
+    assert not (tmp_path / "w.duckdb").exists()  # refused before any run started
+
+
+# import
+
+
+def test_import_jsonl_loads_good_lines_once(prefect_harness, capfd, tmp_path: Path) -> None:
+    pytest.importorskip("spiders.imports")
+    body = (
+        "Năm 2024, tổng thu ngân sách nhà nước trên địa bàn thành phố Cần Thơ đạt 15.060 tỷ"
+        " đồng, bằng 101,2% dự toán. Tăng trưởng kinh tế đạt 7,17%."
+    )
+    lines = [
+        {
+            "url": "https://baomau-cantho.test/thu-ngan-sach-ban-luu-tru-post990001.html",
+            "published": "2025-01-06",
+            "title": "Cần Thơ thu ngân sách năm 2024 đạt 15.060 tỷ đồng",
+            "text": body,
+        },
+        {
+            "url": "https://baomau-cantho.test/lua-chat-luong-cao-ban-luu-tru-post990002.html",
+            "published": "2024-05-10",
+            "title": "Cần Thơ mở rộng vùng lúa chất lượng cao",
+            "text": "Thành phố Cần Thơ đã gieo sạ 50.000 ha lúa chất lượng cao trong năm 2024.",
+        },
+    ]
+    dump = tmp_path / "dump.jsonl"
+    text = [json.dumps(line, ensure_ascii=False) for line in lines]
+    dump.write_text(f"{text[0]}\n{{not json\n{text[1]}\n", encoding="utf-8")
+    db = tmp_path / "w.duckdb"
+    argv = ["import", str(dump), "--registry", REGISTRY, *storage(tmp_path)]
+
+    code, out, err = run(capfd, *argv)
+    assert code == 0, err[-2000:]
+    printed = dict(line.split() for line in out.splitlines())
+    assert printed["new"] == "2"
+    assert sum(int(value) for name, value in printed.items() if "skipped" in name) == 1
+    with connect(db) as con:
+        loaded = con.execute(
+            "SELECT url, site_key, source, title FROM articles ORDER BY url"
+        ).fetchall()
+    assert loaded == sorted(
+        (line["url"], "mau-cantho", "import:jsonl", line["title"]) for line in lines
+    )
+    tables = ("articles", "pages", "figures", "date_mentions")
+    before = {table: count(db, f"SELECT count(*) FROM {table}") for table in tables}
+    assert before["figures"] > 0
+
+    code, out, _ = run(capfd, *argv)
+    printed = dict(line.split() for line in out.splitlines())
+    assert code == 0 and printed.get("new", "0") == "0" and printed.get("updated", "0") == "0"
+    assert {table: count(db, f"SELECT count(*) FROM {table}") for table in tables} == before
