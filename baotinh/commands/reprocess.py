@@ -1,0 +1,25 @@
+"""`baotinh reprocess`: clean and extract the archive again."""
+
+from __future__ import annotations
+
+import argparse
+
+from baotinh.commands import registry_option, storage_options
+
+NAME = "reprocess"
+SUMMARY = "clean and extract the archive again"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--site", help="one paper (default: every paper loaded)")
+    registry_option(parser)
+    storage_options(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    from flows.reprocess import reprocess
+
+    report = reprocess(site=args.site, db=args.db, data_dir=args.data_dir, registry=args.registry)
+    for key, counts in report.items():
+        print(f"{key:<16} " + ", ".join(f"{n} {v}" for n, v in counts.items()))
+    return 0
