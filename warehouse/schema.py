@@ -8,8 +8,10 @@ are recreated after migrating.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -17,6 +19,7 @@ from pathlib import Path
 
 import duckdb
 
+log = logging.getLogger(__name__)
 _MIGRATING = threading.Lock()
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
@@ -99,23 +102,57 @@ def _refresh_views(con: duckdb.DuckDBPyConnection) -> None:
         raise
 
 
+class WarehouseBusy(RuntimeError):
+    """Another process held the warehouse file longer than this one would wait."""
+
+
+# How long a reader and a writer wait for a lock another process holds on the file.
+READER_WAIT = 60.0
+WRITER_WAIT = 900.0
+
+
 @contextmanager
-def connect(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+def connect(
+    path: Path, *, read_only: bool = False, wait: float | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the warehouse file; a writable connection is migrated first.
 
-    Only one process may hold a DuckDB file open for writing, so writers (the loader) keep
-    connections short and readers (``baotinh query``) open it read-only.
+    A DuckDB file has one writing process, and while it writes no other process can open
+    it, even read-only. Writers (the loader) therefore hold it only for one batch at a time,
+    and both sides wait for the other's lock with backoff (``wait`` seconds at most: a
+    minute for readers, a quarter of an hour for writers) instead of failing at once.
     """
-    if read_only:
-        if not path.exists():
-            raise FileNotFoundError(f"no warehouse at {path}; run `baotinh demo` or `baotinh run`")
-        con = duckdb.connect(str(path), read_only=True)
-    else:
+    if read_only and not path.exists():
+        raise FileNotFoundError(f"no warehouse at {path}; run `baotinh demo` or `baotinh run`")
+    if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(path))
-        with _MIGRATING:  # connections of one process (threads) migrate one at a time
-            migrate(con)
+    limit = wait if wait is not None else (READER_WAIT if read_only else WRITER_WAIT)
+    con = _open(path, read_only, limit)
     try:
+        if not read_only:
+            with _MIGRATING:  # connections of one process (threads) migrate one at a time
+                migrate(con)
         yield con
     finally:
         con.close()
+
+
+def _open(path: Path, read_only: bool, limit: float) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + limit
+    delay = 0.05
+    warned = False
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise
+            if time.monotonic() + delay > deadline:
+                raise WarehouseBusy(
+                    f"{path} stayed locked by another process for {limit:.0f} s: {exc}"
+                ) from None
+            if not warned:
+                log.warning("%s is locked by another process (a load?); waiting", path.name)
+                warned = True
+            time.sleep(delay)
+            delay = min(delay * 2, 1.0)
