@@ -93,12 +93,13 @@ def run_crawl(
     registry: str | None = None,
     urls: list[str] | None = None,
     replay: list[Path] | None = None,
-    cache_dir: Path | None = None,
+    state_dir: Path | None = None,
 ) -> CrawlOutcome:
     """Crawl ``site_key`` into ``warc`` with ``python -m spiders.crawl``.
 
     ``urls`` fetches only those articles; ``replay`` serves every response from WARC files;
-    ``cache_dir`` keeps discovery pages for conditional requests. A loopback ``base_url``
+    ``state_dir`` keeps the paper's crawl state between runs (discovery pages for
+    conditional requests, the frontier). A loopback ``base_url``
     (the demo, the tests) is crawled without politeness delays.
     """
     with tempfile.TemporaryDirectory(prefix="baotinh-crawl-") as tmp:
@@ -121,8 +122,8 @@ def run_crawl(
             command += ["--urls", str(urls_file)]
         for path in replay or ():
             command += ["--replay", str(path)]
-        if cache_dir is not None and not replay:
-            command += ["--cache-dir", str(cache_dir)]
+        if state_dir is not None and not replay:
+            command += ["--state-dir", str(state_dir)]
         if since:
             command += ["--since", since.isoformat()]
         if max_articles:

@@ -64,7 +64,7 @@ def crawl(
     max_articles: int | None,
     urls: list[str] | None,
     replay: list[str] | None,
-    cache_dir: Path | None,
+    state_dir: Path | None,
 ) -> CrawlOutcome:
     """Fetch new articles into ``warc``; fails (red) when the crawl reached nothing."""
     known = set(known_file.read_text(encoding="utf-8").split()) if known_file.exists() else set()
@@ -79,7 +79,7 @@ def crawl(
         registry=registry,
         urls=urls,
         replay=[Path(p) for p in replay] if replay else None,
-        cache_dir=cache_dir,
+        state_dir=state_dir,
     )
     if failure := outcome.failure():
         raise CrawlFailed(f"{paper_key} from {base_url}: {failure}")
@@ -172,7 +172,7 @@ def _pipeline_locked(
         warc = archive_dir / f"{run_id}.warc.gz"
         outcome = crawl(
             paper.key, registry, base, warc, known_file, since, max_articles, urls, replay,
-            config.state_dir / "httpcache" / paper.key,
+            config.state_dir / "crawl" / paper.key,
         )  # fmt: skip
         totals.add(_load_pending(archive_dir, paper, registry, since, config.db_path))
         health = assess(outcome, totals)

@@ -28,7 +28,7 @@ def build_settings(
     warc: Path,
     site: str,
     local: bool,
-    cache_dir: Path | None = None,
+    state_dir: Path | None = None,
     replay: list[Path] | None = None,
     overrides: dict[str, str] | None = None,
 ) -> Settings:
@@ -46,8 +46,9 @@ def build_settings(
             {**middlewares, **crawl_settings.REPLAY_MIDDLEWARE},
             priority="cmdline",
         )
-    elif cache_dir is not None:
-        crawl.update(HTTPCACHE_ENABLED=True, HTTPCACHE_DIR=str(cache_dir.resolve()))
+    elif state_dir is not None:
+        cache = (state_dir / "httpcache").resolve()
+        crawl.update(HTTPCACHE_ENABLED=True, HTTPCACHE_DIR=str(cache))
     settings.setdict({**crawl, **(overrides or {})}, priority="cmdline")
     return settings
 
@@ -59,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         warc=args.warc,
         site=args.site,
         local=args.local,
-        cache_dir=args.cache_dir,
+        state_dir=args.state_dir,
         replay=args.replay,
         overrides=overrides,
     )
@@ -94,7 +95,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--replay", type=Path, action="append", help="serve responses from this WARC file"
     )
-    parser.add_argument("--cache-dir", type=Path, help="HTTP cache for conditional requests")
+    parser.add_argument(
+        "--state-dir", type=Path, help="the paper's crawl state: HTTP cache, frontier"
+    )
     parser.add_argument("--known", type=Path, help="file of already archived article URLs")
     parser.add_argument("--max-articles", type=int)
     parser.add_argument("--max-listing-pages", type=int, default=20)

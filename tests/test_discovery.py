@@ -132,13 +132,13 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Runs]:
     for key in KEYS:
         tmp = tmp_path_factory.mktemp(key)
         with LocalSite(SAMPLES_DIR / key) as site:
-            first = crawl(key, site.url, tmp / "first.warc.gz", site, cache_dir=tmp / "cache")
+            first = crawl(key, site.url, tmp / "first.warc.gz", site, state_dir=tmp / "state")
             second = crawl(
                 key,
                 site.url,
                 tmp / "second.warc.gz",
                 site,
-                cache_dir=tmp / "cache",
+                state_dir=tmp / "state",
                 known=first.known(),
             )
         done[key] = Runs(site.url, first, second)
@@ -402,7 +402,7 @@ def test_replay_runs_without_politeness_delays_or_cache(tmp_path: Path) -> None:
         warc=tmp_path / "r.warc.gz",
         site="mau-cantho",
         local=False,
-        cache_dir=tmp_path / "cache",
+        state_dir=tmp_path / "state",
         replay=[tmp_path / "recorded.warc.gz"],
     )
     assert settings.getfloat("DOWNLOAD_DELAY") == 0
