@@ -16,11 +16,12 @@ from io import BytesIO
 from pathlib import Path
 from typing import BinaryIO
 
-from w3lib.encoding import html_to_unicode
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
+
+from transforms.encoding import decode_html
 
 log = logging.getLogger(__name__)
 
@@ -47,9 +48,12 @@ class ArchivedPage:
 
     @property
     def text(self) -> str:
-        """The body decoded as a browser (and Scrapy's ``response.text``) would."""
-        _, text = html_to_unicode(self.content_type, self.body)
-        return text
+        """The body as NFC text, in the encoding that reads it (HTTP or meta charset, BOM,
+        windows-1258, TCVN3, VNI, a detector's guess: :mod:`transforms.encoding`).
+
+        Raises :class:`~transforms.encoding.UndecodablePage` rather than give mojibake.
+        """
+        return decode_html(self.body, self.content_type)
 
 
 class WarcArchive:
