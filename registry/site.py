@@ -57,6 +57,8 @@ class Site:
     article_paths: tuple[str, ...] = ()  # extra regexes for article paths
     eras: tuple[Era, ...] = ()
     active_until: date | None = None  # the last day it published, for archived papers
+    founded: date | None = None  # its first day online: earlier publication dates are wrong
+    drop_params: tuple[str, ...] = ()  # its query parameters that never select content
     notes: str = ""
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
@@ -136,6 +138,8 @@ _FIELDS = {
     "article_paths",
     "eras",
     "active_until",
+    "founded",
+    "drop_params",
     "notes",
     "discovery",
 }
@@ -184,6 +188,8 @@ def site_from_dict(entry: dict[str, Any], where: str = "registry") -> Site:
         article_paths=tuple(entry.get("article_paths", ())),
         eras=_eras(entry, family, label),
         active_until=_date(entry.get("active_until"), label),
+        founded=_date(entry.get("founded"), label),
+        drop_params=tuple(entry.get("drop_params", ())),
         notes=entry.get("notes", ""),
         extra={"discovery": entry["discovery"]} if "discovery" in entry else {},
     )

@@ -10,17 +10,19 @@ then drop captions, bylines, link lists and widgets that survive.
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from datetime import date, datetime
 
 import trafilatura
 from lxml.html import HtmlElement
 
 from registry.layout import PageLayout
 from transforms import boilerplate as bp
-from transforms.canonical import canonical_url
+from transforms.canonical import resolve_canonical
 from transforms.dom import (
     PAGE_CHROME,
     DocIndex,
@@ -40,7 +42,7 @@ from transforms.htmltext import Paragraph, paragraphs
 from transforms.models import Article
 from transforms.pagekind import kind_of_tree
 from transforms.pagemeta import PageMeta, jsonld_names, read_page_meta, types_of
-from transforms.pubdate import find_published
+from transforms.pubdate import Window, publication_time
 
 # --- data -------------------------------------------------------------------------------------
 
@@ -103,6 +105,9 @@ RESTATE_LEAD_SHARE = 0.9
 RESTATE_TEXT_SHARE = 0.75
 
 
+log = logging.getLogger(__name__)
+
+
 class NotAnArticle(ValueError):
     """The page has no article text (a listing, an error or an empty page)."""
 
@@ -116,11 +121,17 @@ def clean_article(
     layouts: Sequence[PageLayout] = (),
     *,
     site_origin: str | None = None,
+    fetched_at: datetime | None = None,
+    founded: date | None = None,
+    drop_params: Collection[str] = (),
 ) -> Article:
     """Clean one article page. Raises :class:`NotAnArticle` when it has no article text.
 
     A page that :mod:`transforms.pagekind` is certain is not an article (a home, tag or
-    search URL, no prose at all) is rejected before any extraction.
+    search URL, no prose at all) is rejected before any extraction. A publication time
+    more than a day after ``fetched_at`` or before the paper was ``founded`` is rejected for
+    the next source; a declared canonical URL naming another article is not used; both are
+    logged (warning). ``drop_params`` are the paper's query parameters that select nothing.
     """
     root = _parse(html)
     meta = read_page_meta(root)
@@ -132,7 +143,18 @@ def clean_article(
     index = DocIndex(root)
 
     title_el, title = find_title(root, meta, layout)
-    published = find_published(root, url, layout=layout, meta=meta, anchor=title_el, index=index)
+    when = publication_time(
+        root,
+        url,
+        layout=layout,
+        meta=meta,
+        anchor=title_el,
+        index=index,
+        window=Window.of(fetched_at, founded),
+    )
+    published = when.found
+    for rejected in when.rejected:
+        log.warning("%s: publication date rejected: %s", url, rejected)
     author = find_author(root, meta, layout, title_el, index, url)
     lead_el, lead = find_lead(root, meta, layout, title_el, index)
 
@@ -157,8 +179,11 @@ def clean_article(
             raise NotAnArticle("the text is teasers of other articles (a listing page)")
 
     declared = (meta.canonical, meta.get("og:url"))
+    canonical = resolve_canonical(url, declared, site_origin, title=title, drop_params=drop_params)
+    if canonical.distrusted:
+        log.warning("%s: %s", url, canonical.distrusted)
     return Article(
-        url=canonical_url(url, declared, site_origin),
+        url=canonical.url,
         title=title,
         published=published.value if published else None,
         published_source=published.source if published else None,

@@ -12,6 +12,11 @@ is 11 September) ranks below the page's own dateline and is read month-first whe
 carries AM/PM; a UTC ``Z`` stamp whose wall-clock time is the one another source shows in
 local time is local time mislabelled; dates in the page's furniture (the top bar's clock
 showing today) are never the publication date.
+
+A candidate outside the paper's life is rejected in favour of the next source, and the
+rejection is recorded (:class:`PublicationTime`): one more than :data:`CLOCK_SKEW` after the
+page was fetched (a date in 2099, a CMS's default far-future stamp) or before the paper was
+founded (:data:`EARLIEST` when unknown: an epoch-zero 1970 stamp).
 """
 
 from __future__ import annotations
@@ -40,7 +45,9 @@ from transforms.models import DateSource
 from transforms.pagemeta import PageMeta
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-MIN_YEAR, MAX_YEAR = 1990, 2100
+MIN_YEAR, MAX_YEAR = 1900, 2100  # what a parsed year may be at all
+EARLIEST = date(1990, 1, 1)  # no Vietnamese paper published online before this
+CLOCK_SKEW = timedelta(days=1)  # how far after the fetch a stated time may be
 
 # <meta> keys (property, name or itemprop, lowercased) holding the publication time.
 PUBLISHED_META_KEYS: tuple[str, ...] = (
@@ -132,6 +139,38 @@ class PublishedDate:
 
 
 Parsed = tuple[datetime, bool]  # (aware datetime in VN_TZ, has a time of day)
+
+
+@dataclass(frozen=True)
+class PublicationTime:
+    """The accepted publication time, and the candidates rejected as outside the paper's
+    life (``"meta 2099-01-01 10:00: after the fetch"``), in the order they were met."""
+
+    found: PublishedDate | None
+    rejected: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Window:
+    """When a publication time can be: from ``earliest`` to ``latest`` (None: open)."""
+
+    earliest: date = EARLIEST
+    latest: datetime | None = None
+
+    @classmethod
+    def of(cls, fetched_at: datetime | None = None, founded: date | None = None) -> Window:
+        """The window of a page fetched at ``fetched_at`` from a paper founded on ``founded``."""
+        latest = fetched_at + CLOCK_SKEW if fetched_at is not None else None
+        return cls(max(founded or EARLIEST, EARLIEST), latest)
+
+    def refusal(self, found: PublishedDate) -> str | None:
+        """Why ``found`` cannot be the publication time, or None."""
+        value = found.value
+        if self.latest is not None and value > self.latest.astimezone(VN_TZ):
+            return f"{found.source} {value:%Y-%m-%d %H:%M}: after the fetch"
+        if value.date() < self.earliest:
+            return f"{found.source} {value:%Y-%m-%d}: before {self.earliest}"
+        return None
 
 
 # --- parsing strings --------------------------------------------------------------------------
@@ -304,29 +343,57 @@ def find_published(
     meta: PageMeta | None = None,
     anchor: HtmlElement | None = None,
     index: DocIndex | None = None,
+    window: Window | None = None,
 ) -> PublishedDate | None:
-    """The article's publication time, or None.
+    """The article's publication time, or None (see :func:`publication_time`)."""
+    return publication_time(
+        root, url, layout=layout, meta=meta, anchor=anchor, index=index, window=window
+    ).found
+
+
+def publication_time(
+    root: HtmlElement,
+    url: str = "",
+    *,
+    layout: PageLayout | None = None,
+    meta: PageMeta | None = None,
+    anchor: HtmlElement | None = None,
+    index: DocIndex | None = None,
+    window: Window | None = None,
+) -> PublicationTime:
+    """The article's publication time and the candidates rejected as outside ``window``
+    (default: not before :data:`EARLIEST`, no upper bound).
 
     ``anchor`` is the article's title element: element candidates are taken nearest to it
     and never from teasers, sidebars, related boxes or the page's furniture.
     """
+    window = window or Window()
     index = index or DocIndex(root)
     candidates = list(_candidates(root, url, layout, meta, anchor, index))
+    rejected: list[str] = []
     first: PublishedDate | None = None
     for candidate in candidates:
         found = _reconciled(candidate, candidates)
+        refusal = window.refusal(found)
+        if refusal:
+            rejected.append(refusal)
+            continue
         if first is None:
             if found.has_time:
-                return found
+                return PublicationTime(found, tuple(rejected))
             first = found
         elif found.has_time and found.value.date() == first.value.date():
-            return found
+            return PublicationTime(found, tuple(rejected))
     if first is not None:
-        return first
+        return PublicationTime(first, tuple(rejected))
     refused = _furniture_days(root, anchor, index) | (
         _modified_days(meta) if meta is not None else set()
     )
-    return _from_htmldate(root, url, refused)
+    guess = _from_htmldate(root, url, refused)
+    refusal = window.refusal(guess) if guess else None
+    if refusal:
+        return PublicationTime(None, (*rejected, refusal))
+    return PublicationTime(guess, tuple(rejected))
 
 
 def _reconciled(candidate: _Candidate, others: list[_Candidate]) -> PublishedDate:
