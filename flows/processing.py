@@ -17,6 +17,7 @@ from spiders.warc import ArchivedPage, read_pages
 from transforms import EXTRACTOR_VERSION
 from transforms.clean import NotAnArticle, clean_article
 from transforms.dates import extract_dates
+from transforms.encoding import UndecodablePage
 from transforms.figures import extract_figures
 from warehouse.load import FetchedPage, LoadCounts, PageResult, load_results
 from warehouse.runs import mark_archive_loaded
@@ -41,8 +42,16 @@ def clean_page(page: ArchivedPage, paper: Site, since: date | None = None) -> Pa
     fetched = fetched_page(page)
     try:
         article = clean_article(
-            page.text, page.url, paper.layouts, site_origin=_origin(page, paper)
+            page.text,
+            page.url,
+            paper.layouts,
+            site_origin=_origin(page, paper),
+            fetched_at=page.fetched_at,
+            founded=paper.founded,
+            drop_params=paper.drop_params,
         )
+    except UndecodablePage as exc:  # its message says "undecodable: ..."
+        return PageResult(fetched, skip_reason=str(exc))
     except NotAnArticle as exc:
         return PageResult(fetched, skip_reason=f"not an article: {exc}")
     except Exception as exc:  # one broken page must not stop the batch
