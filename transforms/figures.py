@@ -4,10 +4,12 @@
 those that are not figures (inside a date mention, a clock time, a phone/plate/document
 number, after a label word such as "lớp" or "Quốc lộ", glued to letters as in "Covid-19",
 "4G", "U23", years, vague "hàng trăm"), reads its unit (:mod:`transforms.figure_units`),
-joins ranges ("từ 10 - 15 tấn") and ratios ("5,6 ca trên 100.000 dân"), reads qualifier
+joins ranges ("từ 10 - 15 tấn"), ratios ("5,6 ca trên 100.000 dân") and shares of a whole
+("12/15 xã", "19/19 tiêu chí"), reads qualifier
 and change words (:mod:`transforms.figure_context`), groups compound statements
 ("84 tổ/498 người"), and ties each figure to its sentence, indicator
-(:mod:`transforms.indicators`) and governing period (:mod:`transforms.figure_periods`).
+(:mod:`transforms.indicators`), governing period (:mod:`transforms.figure_periods`) and the
+place its text names (:mod:`transforms.places`).
 """
 
 from __future__ import annotations
@@ -33,10 +35,11 @@ from transforms.figure_context import (
 )
 from transforms.figure_periods import PeriodFinder
 from transforms.figure_units import UnitMatch, currency_before, unit_after
-from transforms.indicators import indicator_for
+from transforms.indicators import indicator_for, indicator_key
 from transforms.lexicon import lexicon
 from transforms.models import DateMention, Figure, Period
 from transforms.numbers import NumberMatch, scan_numbers, to_number
+from transforms.places import Place, PlaceFinder
 from transforms.segments import UPPER, Segments, segment
 
 _DASH_JOINER = re.compile(r"[ \t]*[-–—~][ \t]*")
@@ -67,6 +70,7 @@ class _Draft:
     per: str | None = None
     currency: tuple[str, str] | None = None  # ISO code and sign before the number ("$10")
     weak: bool = False  # a figure only if its sentence has other counts ("một người")
+    fraction: tuple[int, int] | None = None  # "12/15 xã": numerator and denominator
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -201,6 +205,9 @@ class _Reader:
             currency = currency_before(text, n.start)  # "$10", "US$ 5", "VND1000"
         start = currency[1] if currency else n.start
         words = words_before(text, start, floor=s_lo)
+        fraction = self._fraction(n, words)
+        if fraction is not None:
+            return fraction, fraction.end
         if not self._acceptable(n, words, s_lo):
             return None, n.end
         unit = unit_after(text, n.end, allow_fallback=not n.spelled)
@@ -239,6 +246,30 @@ class _Reader:
         if draft.unit.source == "fallback":
             draft.extra["unit_source"] = "guess"
         return draft, draft.end
+
+    def _fraction(self, n: NumberMatch, words: list[str]) -> _Draft | None:
+        """ "12/15 xã", "19/19 tiêu chí": a share of a whole, counted by a known noun."""
+        text = self.text
+        if n.spelled or n.scaled or not n.digits.isdigit():
+            return None
+        if text[n.digits_end : n.digits_end + 1] != "/" or (n.start and text[n.start - 1] in "/."):
+            return None
+        den = self._candidate_at(n.digits_end + 1)
+        if den is None or den.spelled or den.scaled or not den.digits.isdigit():
+            return None
+        if (
+            text[den.digits_end : den.digits_end + 1] in ("/", ".", ",", "-")
+            and text[den.digits_end + 1 : den.digits_end + 2].isdigit()
+        ):
+            return None  # "1/7/2023", "3/5.000"
+        if not 0 < den.value <= 10_000 or n.value > den.value:
+            return None
+        unit = unit_after(text, den.end, allow_fallback=False)
+        if not unit.from_tables or unit.kind != "count":
+            return None
+        draft = _Draft(n.start, unit.end, n.value, unit, fraction=(int(n.value), int(den.value)))
+        draft.qualifier, draft.change = qualifier_and_change(words)
+        return draft
 
     def _range_high_end(self, n: NumberMatch, low_unit: UnitMatch, words: list[str]) -> int:
         joiner = self._joiner(n, low_unit, words)
@@ -349,6 +380,7 @@ class _Context:
     indicator: str | None
     sentence: str
     period: Period
+    place: Place
 
 
 def _to_figure(text: str, d: _Draft, ctx: _Context) -> Figure:
@@ -377,6 +409,13 @@ def _to_figure(text: str, d: _Draft, ctx: _Context) -> Figure:
         sentence=ctx.sentence,
         period=ctx.period,
         extra=d.extra,
+        numerator=d.fraction[0] if d.fraction else None,
+        denominator=d.fraction[1] if d.fraction else None,
+        share=round(d.fraction[0] / d.fraction[1], 6) if d.fraction else None,
+        indicator_key=indicator_key(ctx.indicator, unit_name),
+        place_province=ctx.place.province,
+        place_rule=ctx.place.rule,  # type: ignore[arg-type]
+        place_district=ctx.place.district,
     )
 
 
@@ -400,6 +439,7 @@ def _contexts(
     segments: Segments,
     dates: Sequence[DateMention],
     periods: PeriodFinder,
+    places: PlaceFinder,
 ) -> list[_Context]:
     """Group, indicator, sentence and period of each draft (shared within a group)."""
     groups = _groups(text, drafts)
@@ -429,7 +469,8 @@ def _contexts(
         if indicator is None and first.change and out and out[-1].sentence == sentence:
             indicator = out[-1].indicator  # "doanh thu đạt 5 tỷ đồng, tăng 12%"
         period = periods.period_at(first.start, clause_span, sentence_span)
-        out.extend(_Context(groups[k], indicator, sentence, period) for k in range(i, j + 1))
+        place = places.place_at(first.start, sentence_span)
+        out.extend(_Context(groups[k], indicator, sentence, period, place) for k in range(i, j + 1))
         i = j + 1
     return out
 
@@ -460,5 +501,5 @@ def extract_figures(
     blocked = _Blocked([(m.start, m.end) for m in dates] + protected_spans(text))
     drafts = _without_lone_weak(_Reader(text, segments, blocked).drafts(), segments)
     periods = PeriodFinder(text, segments, dates, reference)
-    contexts = _contexts(text, drafts, segments, dates, periods)
+    contexts = _contexts(text, drafts, segments, dates, periods, PlaceFinder(text, segments))
     return [_to_figure(text, d, c) for d, c in zip(drafts, contexts, strict=True)]

@@ -89,7 +89,11 @@ class Figure:
     (``3.959`` -> 3959, ``1,5 tỷ đồng`` -> 1_500_000_000). ``unit`` is the normalised unit
     (``người``, ``lượt người``, ``VND``, ``USD/ounce``, ``%``, ``ha``); ``unit_text`` is the
     unit as written. A range ("2-3 kg") has ``value`` = low end and ``value_max`` = high end.
-    Parts of a compound statement ("84 tổ/498 người") share a ``group`` number.
+    Parts of a compound statement ("84 tổ/498 người") share a ``group`` number. A share of
+    a whole ("12/15 xã", "19/19 tiêu chí") has ``value`` = ``numerator``, the whole in
+    ``denominator`` and ``share`` = numerator / denominator. ``indicator_key`` is the
+    indicator normalised for grouping (None when the phrase is not one); ``place_*`` is the
+    province (and district or commune) its text names, and the rule that found it.
     """
 
     text: str
@@ -110,6 +114,13 @@ class Figure:
     sentence: str | None = None
     period: Period | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    numerator: int | None = None
+    denominator: int | None = None
+    share: float | None = None
+    indicator_key: str | None = None
+    place_province: str | None = None  # a registry (pre-2025) province name
+    place_rule: Literal["sentence", "paragraph", "lead"] | None = None
+    place_district: str | None = None  # "huyện Đồng Văn", as written
 
 
 def to_json_dict(obj: Any) -> Any:

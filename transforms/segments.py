@@ -1,7 +1,8 @@
 """Paragraph, sentence and clause boundaries of an article text, as character offsets.
 
 Paragraphs are lines. A sentence ends at ``. ! ? …`` followed by space and a capital,
-digit or quote (not after a short abbreviation such as "TP." or "ThS."), or at a line end.
+digit or quote (not after a short abbreviation such as "TP." or "ThS.", but after a unit
+or currency code such as "USD." or "ha."), or at a line end.
 A clause ends at ``, ; :`` followed by space, at a bracket, or at a spaced dash. Numbers
 ("1,5", "3.959") never split anything because their separators are not followed by space.
 """
@@ -18,6 +19,12 @@ _SENTENCE_END = re.compile(
 )
 _CLAUSE_END = re.compile(r"[,;:][ \t]+|[()\[\]]|[ \t][-–—][ \t]|\n")
 _ABBREVIATION = re.compile(r"(?:\b[A-ZĐ][A-Za-zĐđ]{0,3}|\b[A-ZĐ]\.[A-ZĐ]{1,3})\.$")
+# Capitalised words that end sentences although they look like abbreviations: currency
+# codes and unit symbols ("đạt 250 triệu USD. Từ ngày ...").
+_NOT_ABBREVIATION = re.compile(
+    r"\b(?:USD|VND|VNĐ|EUR|JPY|CNY|GBP|KRW|AUD|SGD|THB|CAD|CHF|HKD|TWD|MW|KW|GW|MWh|kWh|GWh|"
+    r"TEU|DWT|CCU|CO2|GDP|GRDP|FDI|ODA|PCI|PAPI|HDI)\.$"
+)
 
 
 @dataclass(frozen=True)
@@ -57,12 +64,19 @@ class Segments:
         return max(start, s_start), min(end, s_end)
 
 
+def _abbreviation_before(text: str, end: int) -> bool:
+    lo = max(0, end - 6)
+    if not _ABBREVIATION.search(text, lo, end):
+        return False
+    return not _NOT_ABBREVIATION.search(text, max(0, end - 5), end)
+
+
 def segment(text: str) -> Segments:
     """Boundaries of ``text``."""
     paragraphs = [0] + [m.end() for m in re.finditer(r"\n", text)]
     sentences = [0]
     for m in _SENTENCE_END.finditer(text):
-        if m.group() != "\n" and _ABBREVIATION.search(text, max(0, m.start() - 6), m.start()):
+        if m.group() != "\n" and _abbreviation_before(text, m.start()):
             continue
         sentences.append(m.end())
     clauses = sorted({0, *sentences, *(m.end() for m in _CLAUSE_END.finditer(text))})
