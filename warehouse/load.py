@@ -300,6 +300,13 @@ def _figure_rows(aid: int, figures: Sequence[Figure]) -> list[dict]:
                 "period_first_day": period.first_day if period else None,
                 "period_last_day": period.last_day if period else None,
                 "period_rule": period.rule if period else None,
+                "numerator": f.numerator,
+                "denominator": f.denominator,
+                "share": f.share,
+                "indicator_key": f.indicator_key,
+                "place_province": f.place_province,
+                "place_rule": f.place_rule,
+                "place_district": f.place_district,
             }
         )
     return rows

@@ -1,4 +1,11 @@
-"""Read-only SQL on the warehouse, rendered as a table, CSV or JSON."""
+"""Read-only, sandboxed SQL on the warehouse, rendered as a table, CSV, JSON or Parquet.
+
+Queries run on a read-only connection with ``enable_external_access = false`` and
+``lock_configuration = true``: the views and tables of the file work, but reading,
+writing, attaching or exporting any other file (``read_text('/etc/shadow')``,
+``COPY … TO``, ``ATTACH … (READ_WRITE)``) is refused, and the settings cannot be
+switched back. Parquet output is written by Python from the result, not by DuckDB.
+"""
 
 from __future__ import annotations
 
@@ -9,17 +16,69 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+import duckdb
+
 from warehouse.schema import connect
 
-FORMATS = ("table", "csv", "json")
+FORMATS = ("table", "csv", "json", "parquet")
+QUERIES = Path(__file__).resolve().parent / "queries"
 
 
-def run_query(db_path: Path, sql: str) -> tuple[list[str], list[tuple]]:
-    """Column names and rows of ``sql`` on a read-only connection."""
+class QueryError(ValueError):
+    """The SQL failed; the message is its first line."""
+
+
+def sandbox(con: duckdb.DuckDBPyConnection) -> None:
+    """No file but the warehouse itself, and no way to change that on this connection."""
+    con.execute("SET enable_external_access = false")
+    con.execute("SET allow_community_extensions = false")
+    con.execute("SET autoinstall_known_extensions = false")
+    con.execute("SET autoload_known_extensions = false")
+    con.execute("SET lock_configuration = true")
+
+
+def run_query(db_path: Path, sql: str, params: list | None = None) -> tuple[list[str], list[tuple]]:
+    """Column names and rows of ``sql`` on a read-only, sandboxed connection."""
+    columns, table = _run(db_path, sql, params, arrow=False)
+    return columns, table
+
+
+def run_query_arrow(db_path: Path, sql: str, params: list | None = None):  # -> pa.Table
+    """The result of ``sql`` as an Arrow table (for Parquet output)."""
+    return _run(db_path, sql, params, arrow=True)[1]
+
+
+def _run(db_path: Path, sql: str, params: list | None, arrow: bool) -> tuple[list[str], object]:
     with connect(db_path, read_only=True) as con:
-        cursor = con.execute(sql)
-        columns = [d[0] for d in cursor.description] if cursor.description else []
-        return columns, cursor.fetchall()
+        sandbox(con)
+        try:
+            cursor = con.execute(sql, params or [])
+            if cursor.description is None:
+                return [], []
+            columns = [d[0] for d in cursor.description]
+            if arrow:
+                return columns, cursor.to_arrow_table()
+            return columns, cursor.fetchall()
+        except duckdb.Error as exc:
+            raise QueryError(one_line(exc)) from None
+
+
+def one_line(exc: BaseException) -> str:
+    """The first line of an error, e.g. ``Catalog Error: Table with name x does not exist!``."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def example_queries() -> dict[str, str]:
+    """The example queries shipped in ``warehouse/queries/``, by file stem."""
+    return {p.stem: p.read_text(encoding="utf-8") for p in sorted(QUERIES.glob("*.sql"))}
+
+
+def write_parquet(table, path: Path) -> None:  # table: pa.Table
+    import pyarrow.parquet as pq
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(table, path)
 
 
 def render(columns: list[str], rows: list[tuple], fmt: str = "table", max_width: int = 60) -> str:
@@ -34,7 +93,7 @@ def render(columns: list[str], rows: list[tuple], fmt: str = "table", max_width:
         return out.getvalue().rstrip("\n")
     if fmt == "table":
         return _table(columns, rows, max_width)
-    raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    raise ValueError(f"unknown format {fmt!r}; choose one of table, csv, json")
 
 
 def _table(columns: list[str], rows: list[tuple], max_width: int) -> str:

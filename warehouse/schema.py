@@ -2,7 +2,12 @@
 
 Each applied version is recorded in ``schema_migrations``, so opening an old file upgrades
 it and opening a current one changes nothing. Views (``sql/views.sql``) hold no data and
-are recreated after migrating.
+are recreated after migrating; reference tables (provinces, the starter indicator map) are
+refreshed from code when their source changed (:mod:`warehouse.provinces`).
+
+Every connection shows times in Vietnam time: ``TimeZone`` is ``Asia/Ho_Chi_Minh`` (the
+ICU extension is built into the duckdb wheel), so a ``TIMESTAMPTZ`` prints as
+``2021-12-18 08:30:00+07``.
 """
 
 from __future__ import annotations
@@ -76,6 +81,10 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
             con.execute("ROLLBACK")
             raise
     current = schema_version(con)
+    if current >= 4:
+        from warehouse.provinces import refresh_reference
+
+        refresh_reference(con)
     _refresh_views(con)
     return current
 
@@ -105,6 +114,8 @@ def _refresh_views(con: duckdb.DuckDBPyConnection) -> None:
 class WarehouseBusy(RuntimeError):
     """Another process held the warehouse file longer than this one would wait."""
 
+
+TIME_ZONE = "Asia/Ho_Chi_Minh"
 
 # How long a reader and a writer wait for a lock another process holds on the file.
 READER_WAIT = 60.0
@@ -143,7 +154,9 @@ def _open(path: Path, read_only: bool, limit: float) -> duckdb.DuckDBPyConnectio
     warned = False
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            con = duckdb.connect(str(path), read_only=read_only)
+            con.execute(f"SET TimeZone = '{TIME_ZONE}'")
+            return con
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower():
                 raise

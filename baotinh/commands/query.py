@@ -1,30 +1,102 @@
-"""`baotinh query`: run SQL on the warehouse (read-only)."""
+"""`baotinh query`: run SQL on the warehouse (read-only, sandboxed)."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
 from baotinh.commands import storage_options
 
 NAME = "query"
-SUMMARY = "run SQL on the warehouse (read-only)"
+SUMMARY = "run SQL on the warehouse (read-only; no other file can be read or written)"
+PROMPT = "baotinh> "
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("sql", help='e.g. "SELECT title, published_at FROM articles"')
-    parser.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    parser.add_argument(
+        "sql",
+        nargs="?",
+        help='e.g. "SELECT * FROM indicator_series LIMIT 5"; omit it (and -f) for a prompt',
+    )
+    parser.add_argument("-f", "--file", help="read the SQL from this file ('-' for stdin)")
+    parser.add_argument(
+        "--format",
+        choices=("table", "csv", "json", "parquet"),
+        help="output format (default: table; parquet when --out ends in .parquet)",
+    )
+    parser.add_argument("--out", help="write the result to this file instead of the terminal")
     storage_options(parser, data=False)
 
 
 def run(args: argparse.Namespace) -> int:
-    import duckdb
-
     from registry.config import Config
-    from warehouse.query import render, run_query
 
-    try:
-        columns, rows = run_query(Config.load(db=args.db).db_path, args.sql)
-    except duckdb.Error as exc:
-        raise ValueError(str(exc).splitlines()[0]) from None
-    print(render(columns, rows, args.format))
+    if args.sql and args.file:
+        raise ValueError("give the SQL as an argument or with -f, not both")
+    fmt = args.format or ("parquet" if (args.out or "").endswith(".parquet") else "table")
+    if fmt == "parquet" and not args.out:
+        raise ValueError("--format parquet needs --out FILE")
+    db = Config.load(db=args.db).db_path
+    if args.file:
+        text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text("utf-8")
+        return _answer(db, text, fmt, args.out)
+    if args.sql:
+        return _answer(db, args.sql, fmt, args.out)
+    return _prompt(db, fmt, args.out)
+
+
+def _answer(db: Path, sql: str, fmt: str, out: str | None) -> int:
+    from warehouse.query import render, run_query, run_query_arrow, write_parquet
+
+    if fmt == "parquet":
+        table = run_query_arrow(db, sql)
+        write_parquet(table, Path(out))  # type: ignore[arg-type]
+        print(f"{table.num_rows} rows written to {out}", file=sys.stderr)
+        return 0
+    columns, rows = run_query(db, sql)
+    text = render(columns, rows, fmt)
+    if out:
+        Path(out).write_text(text + "\n", encoding="utf-8")
+        print(f"{len(rows)} rows written to {out}", file=sys.stderr)
+    else:
+        print(text)
+    return 0
+
+
+def _prompt(db: Path, fmt: str, out: str | None) -> int:
+    """Statements end with ';'; an error is printed and the prompt goes on; Ctrl-D quits."""
+    from warehouse.query import QueryError
+
+    if not db.exists():
+        raise FileNotFoundError(f"no warehouse at {db}; run `baotinh demo` or `baotinh run`")
+    interactive = sys.stdin.isatty()
+    if interactive:
+        print(f"{db} (read-only). End statements with ';', quit with Ctrl-D.", file=sys.stderr)
+    buffer: list[str] = []
+    while True:
+        try:
+            line = (
+                input(PROMPT if not buffer else " " * (len(PROMPT) - 3) + "-> ")
+                if (interactive)
+                else sys.stdin.readline()
+            )
+        except EOFError:
+            break
+        if not interactive and line == "":
+            break
+        buffer.append(line)
+        statement = "\n".join(buffer).strip()
+        if not statement.endswith(";"):
+            continue
+        buffer = []
+        try:
+            _answer(db, statement, fmt, out)
+        except QueryError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+    if "\n".join(buffer).strip():
+        try:
+            _answer(db, "\n".join(buffer), fmt, out)
+        except QueryError as exc:
+            print(f"error: {exc}", file=sys.stderr)
     return 0

@@ -1,8 +1,30 @@
--- Views for analysis; recreated on every migration run, they hold no data.
+-- Views for analysis; recreated when this file changes, they hold no data.
 
+-- The named indicator of each (indicator_key, unit): a user's row wins over a starter row.
+CREATE OR REPLACE VIEW indicator_lookup AS
+SELECT indicator_key, unit,
+       arg_min(indicator, CASE source WHEN 'user' THEN 0 ELSE 1 END) AS indicator
+FROM indicator_map
+GROUP BY indicator_key, unit;
+
+-- Each paper's province as it was (the first of provinces_before_2025) and today's.
+CREATE OR REPLACE VIEW paper_provinces AS
+SELECT
+    site_key,
+    coalesce(provinces_before_2025[1], province) AS paper_province,
+    province                                     AS paper_province_2025
+FROM sites;
+
+-- Every figure with its article, paper, places and indicator.
+-- `province` is the paper's province today (as before issue 10, kept for existing
+-- queries); `figure_province` is where the figure is (a province its sentence, paragraph
+-- or lead names, else the paper's as it was; `province_rule` says which) and
+-- `province_2025` that province after the 2025 merger. `indicator_key` is the phrase
+-- lowercased (kept for existing queries); `indicator_norm` the normalised key and
+-- `indicator_name` the named indicator the mapping gives it.
 CREATE OR REPLACE VIEW figure_facts AS
 SELECT
-    s.province,
+    p.paper_province_2025 AS province,
     a.site_key,
     a.article_id,
     a.url,
@@ -10,7 +32,7 @@ SELECT
     a.published_at,
     f.seq,
     f.indicator,
-    lower(f.indicator) AS indicator_key,  -- for grouping: sentence case varies
+    lower(f.indicator) AS indicator_key,
     f.value,
     f.value_max,
     f.unit,
@@ -27,11 +49,26 @@ SELECT
     year(f.period_first_day) AS period_year,
     f.text,
     f.sentence,
-    coalesce(m.story_id, a.article_id) AS story_id  -- near-duplicates share one
+    coalesce(m.story_id, a.article_id) AS story_id,  -- near-duplicates share one
+    p.paper_province,
+    p.paper_province_2025,
+    coalesce(f.place_province, p.paper_province) AS figure_province,
+    coalesce(ps.province_2025, f.place_province, p.paper_province_2025) AS province_2025,
+    CASE WHEN f.place_province IS NULL THEN 'paper' ELSE f.place_rule END AS province_rule,
+    f.place_district AS district,
+    f.indicator_key AS indicator_norm,
+    coalesce(iu.indicator, ia.indicator) AS indicator_name,
+    f.numerator,
+    f.denominator,
+    f.share
 FROM figures AS f
 JOIN articles AS a USING (article_id)
-JOIN sites AS s USING (site_key)
-LEFT JOIN story_members AS m USING (article_id);
+JOIN paper_provinces AS p USING (site_key)
+LEFT JOIN story_members AS m USING (article_id)
+LEFT JOIN province_successors AS ps
+    ON ps.province_before = coalesce(f.place_province, p.paper_province)
+LEFT JOIN indicator_lookup AS iu ON iu.indicator_key = f.indicator_key AND iu.unit = f.unit
+LEFT JOIN indicator_lookup AS ia ON ia.indicator_key = f.indicator_key AND ia.unit = '*';
 
 -- figure_facts with wire copy counted once: one mention per story, indicator, period, value.
 CREATE OR REPLACE VIEW story_figure_facts AS
@@ -40,26 +77,68 @@ QUALIFY row_number() OVER (
     PARTITION BY story_id, indicator_key, unit, change, period_value, period_value_to, value
     ORDER BY published_at, article_id, seq) = 1;
 
--- One row per province, indicator, unit and reported period: the longitudinal series.
--- Changes ("tăng 12,3%") are kept apart from levels; several articles reporting the same
--- period are summarised (median) and counted.
+-- The longitudinal series: one row per province, indicator, unit, change and reported
+-- period (month, quarter, half, year, ...). `province` is the figure's province as it
+-- was, `province_2025` the same after the merger, so a series does not break in 2025.
+-- `indicator` is the named indicator (indicator_map) or else the normalised key;
+-- phrases that are not indicators (`|`, "có chiều dài") are left out. Changes ("tăng
+-- 12,3%") are kept apart from levels; several articles reporting one period are
+-- summarised (median) and counted.
 CREATE OR REPLACE VIEW indicator_series AS
 SELECT
-    province,
-    indicator_key AS indicator,
+    figure_province                              AS province,
+    province_2025,
+    coalesce(indicator_name, indicator_norm)     AS indicator,
+    min(indicator_norm)                          AS indicator_key,
     unit,
     change,
     period_grain,
     period_value,
     period_value_to,
     period_first_day,
+    period_last_day,
     period_year,
-    median(value)               AS value,
-    min(value)                  AS min_value,
-    max(value)                  AS max_value,
-    count(*)                    AS mentions,
-    count(DISTINCT article_id)  AS articles,
-    count(DISTINCT story_id)    AS stories
+    median(value)                AS value,
+    min(value)                   AS min_value,
+    max(value)                   AS max_value,
+    count(*)                     AS mentions,
+    count(DISTINCT article_id)   AS articles,
+    count(DISTINCT story_id)     AS stories
 FROM figure_facts
-WHERE indicator IS NOT NULL
+WHERE indicator_norm IS NOT NULL
+GROUP BY ALL;
+
+-- The latest reported level of each indicator per province (today's provinces): the
+-- series row with the latest period end; ties broken by more articles.
+CREATE OR REPLACE VIEW indicator_latest AS
+SELECT
+    province_2025,
+    indicator,
+    unit,
+    arg_max(province, (period_last_day, articles))       AS province,
+    arg_max(period_value, (period_last_day, articles))   AS period_value,
+    arg_max(period_grain, (period_last_day, articles))   AS period_grain,
+    arg_max(value, (period_last_day, articles))          AS value,
+    arg_max(articles, (period_last_day, articles))       AS articles,
+    max(period_last_day)                                 AS period_last_day,
+    count(*)                                             AS periods
+FROM indicator_series
+WHERE change IS NULL AND period_value_to IS NULL
+GROUP BY province_2025, indicator, unit;
+
+-- Articles per paper and calendar month (Vietnam time), with stories counted once.
+CREATE OR REPLACE VIEW articles_per_month AS
+SELECT
+    a.site_key,
+    s.name                                         AS paper,
+    p.paper_province                               AS province,
+    p.paper_province_2025                          AS province_2025,
+    strftime(a.published_at, '%Y-%m')              AS month,
+    count(*)                                       AS articles,
+    count(DISTINCT coalesce(m.story_id, a.article_id)) AS stories
+FROM articles AS a
+JOIN sites AS s USING (site_key)
+JOIN paper_provinces AS p USING (site_key)
+LEFT JOIN story_members AS m USING (article_id)
+WHERE a.published_at IS NOT NULL
 GROUP BY ALL;
