@@ -3,13 +3,16 @@
 Twisted's reactor cannot be restarted, so callers that crawl many times (the Prefect flow,
 the tests) start this module as a subprocess per crawl. It writes the WARC file and a JSON
 file of the crawl's statistics, logs to stderr, and exits non-zero when the crawl did not
-finish normally.
+finish normally; its last line then says why (``ERROR spiders.crawl: crawl failed: …``), as
+does the stat ``baotinh/failure``. With ``--state-dir`` it keeps the paper's HTTP cache
+(``httpcache/``) and frontier (``frontier.json``) there.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 from pathlib import Path
@@ -21,6 +24,8 @@ from spiders import settings as crawl_settings
 from spiders.news import NewsSpider
 
 _NORMAL_ENDINGS = ("finished", "closespider_")
+FRONTIER_FILE = "frontier.json"
+log = logging.getLogger("spiders.crawl")
 
 
 def build_settings(
@@ -66,6 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     process = CrawlerProcess(settings, install_root_handler=True)
     crawler = process.create_crawler(NewsSpider)
+    frontier = args.state_dir / FRONTIER_FILE if args.state_dir and not args.replay else None
     process.crawl(
         crawler,
         site=args.site,
@@ -76,13 +82,30 @@ def main(argv: list[str] | None = None) -> int:
         max_articles=args.max_articles,
         max_listing_pages=args.max_listing_pages,
         since=args.since,
+        frontier=str(frontier) if frontier else None,
     )
     process.start()
     stats = {k: _jsonable(v) for k, v in crawler.stats.get_stats().items()}
+    failure = failure_of(stats)
     if args.stats:
-        args.stats.write_text(json.dumps(stats, indent=2, sort_keys=True), encoding="utf-8")
+        try:
+            args.stats.write_text(json.dumps(stats, indent=2, sort_keys=True), encoding="utf-8")
+        except OSError as exc:
+            failure = failure or f"statistics not written: {exc}"
+    if failure:
+        log.error("crawl failed: %s", failure)
+        return 1
+    return 0
+
+
+def failure_of(stats: dict[str, object]) -> str | None:
+    """Why a crawl with these statistics failed, or None when it finished normally."""
     reason = str(stats.get("finish_reason", ""))
-    return 0 if reason.startswith(_NORMAL_ENDINGS) else 1
+    if stats.get("baotinh/failure"):
+        return str(stats["baotinh/failure"])
+    if not reason.startswith(_NORMAL_ENDINGS):
+        return f"finish reason {reason or 'unknown'}"
+    return None
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -16,13 +16,21 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
-from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 
 from spiders.warc import WarcArchive
 
 log = logging.getLogger(__name__)
+
+
+class ArchiveWriteFailed(Exception):
+    """A response could not be archived; the crawl is stopping."""
+
+
+# The crawl's finish reason when archiving failed; spiders.crawl exits non-zero with it.
+ARCHIVE_FAILED = "archive_failed"
 
 
 class WarcArchiveMiddleware:
@@ -32,19 +40,26 @@ class WarcArchiveMiddleware:
     robots.txt is kept too, as kind ``robots``: its ``Sitemap:`` lines start discovery, so a
     replay needs it. Other requests without a kind are not archived. Sits after HTTP
     decompression, so the stored payload is the decoded body.
+
+    Writes fail loudly: the first I/O error (a full disk, a file size limit) stops the crawl
+    with finish reason ``archive_failed`` and the error in the stat ``baotinh/failure``; that
+    response and every later one are withheld from the spider (raised as
+    :class:`ArchiveWriteFailed`), so nothing unarchived counts as fetched.
     """
 
-    def __init__(self, path: Path, site: str | None, stats) -> None:
+    def __init__(self, path: Path, site: str | None, crawler: Crawler) -> None:
         self.archive = WarcArchive(path)
         self.site = site
-        self.stats = stats
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.failure: str | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcArchiveMiddleware:
         path = crawler.settings.get("BAOTINH_WARC_PATH")
         if not path:
             raise NotConfigured("BAOTINH_WARC_PATH is not set")
-        middleware = cls(Path(path), crawler.settings.get("BAOTINH_SITE"), crawler.stats)
+        middleware = cls(Path(path), crawler.settings.get("BAOTINH_SITE"), crawler)
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware
 
@@ -53,7 +68,11 @@ class WarcArchiveMiddleware:
     ) -> Response:
         kind = request.meta.get("kind") or _robots_kind(request)
         # "cached": an unchanged page revalidated with a 304; its copy is archived already.
-        if kind and response.status == 200 and "cached" not in response.flags:
+        if not kind or response.status != 200 or "cached" in response.flags:
+            return response
+        if self.failure is not None:
+            raise ArchiveWriteFailed(f"not archived ({self.failure}): {response.url}")
+        try:
             self.archive.write(
                 url=response.url,
                 status=response.status,
@@ -66,11 +85,34 @@ class WarcArchiveMiddleware:
                 site=self.site,
                 fetched_at=datetime.now(UTC),
             )
-            self.stats.inc_value(f"baotinh/archived/{kind}")
+        except OSError as exc:
+            self._fail(f"archive write failed: {exc}")
+            raise ArchiveWriteFailed(f"not archived ({self.failure}): {response.url}") from exc
+        self.stats.inc_value(f"baotinh/archived/{kind}")
         return response
 
-    def spider_closed(self, spider: Spider) -> None:
-        path = self.archive.close()
+    def _fail(self, reason: str) -> None:
+        """Record why, stop writing and close the spider: the crawl ends non-zero."""
+        self.failure = reason
+        self.stats.set_value("baotinh/failure", reason)
+        log.error("%s; stopping the crawl", reason)
+        self.archive.abandon()
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason=ARCHIVE_FAILED))
+
+    def spider_closed(self, spider: Spider, reason: str = "") -> None:
+        if self.failure is not None:
+            log.error(
+                "the archive %s keeps its %d complete responses", self.archive.open_path,
+                self.archive.records,
+            )  # fmt: skip
+            return
+        try:
+            path = self.archive.close()
+        except OSError as exc:
+            self.failure = f"archive close failed: {exc}"
+            self.stats.set_value("baotinh/failure", self.failure)
+            log.error("%s; %s keeps its complete records", self.failure, self.archive.open_path)
+            return
         log.info("archived %d responses in %s", self.archive.records, path or "(nothing)")
 
 

@@ -10,27 +10,97 @@ robots.txt, conditional requests and throttling are middlewares and settings.
 
 Modes: discovery (default), ``urls`` (only the given article URLs) and replay (the same
 crawl, every response served from a WARC file by :mod:`spiders.replay`).
+
+Interrupted work is finished, not forgotten: a discovery crawl keeps its frontier (listing
+pages scheduled but not walked, article URLs requested but not fetched) in a JSON file
+(:class:`Frontier`), and the next crawl of the paper starts from it as well as from its usual
+starting points. Pagination stops at a page with nothing new to earlier runs; without the
+frontier, the deeper pages a killed crawl never reached would never be walked again.
 """
 
 from __future__ import annotations
 
+import json
+import logging
+import os
 from collections.abc import AsyncIterator, Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from parsel import Selector
 from scrapy import Request, Spider, signals
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
+from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.gz import gunzip
+from twisted.python.failure import Failure
 
 from registry import Site, get_site
 from spiders import discovery
 from transforms.urls import normalize_url, rebase
 
+log = logging.getLogger(__name__)
+
 # Requests of discovery documents are revalidated (ETag / Last-Modified) on every run.
 REVALIDATE = {"Cache-Control": "max-age=0"}
+# The frontier is also saved after this many articles fetched (besides write-ahead).
+FRONTIER_EVERY = 25
+# The crawl's finish reason when the frontier could not be saved.
+FRONTIER_FAILED = "frontier_failed"
+
+
+class Frontier:
+    """A crawl's unfinished work, kept in a JSON file replaced atomically (temp + rename).
+
+    ``listings`` maps a listing page's URL to ``{"page": n, "home": bool}``: scheduled, not
+    yet walked. ``articles`` is the set of article identities requested, not yet fetched.
+    URLs are stored on the paper's origin, so a frontier recorded from a mirror resumes on
+    another. A file that cannot be read is reported and ignored (the crawl then starts from
+    its usual starting points, as before frontiers existed).
+    """
+
+    VERSION = 1
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.listings: dict[str, dict[str, Any]] = {}
+        self.articles: set[str] = set()
+
+    def load(self) -> tuple[dict[str, dict[str, Any]], list[str]]:
+        """What the last crawl left unfinished: ``(listings, articles)``."""
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            listings = {
+                str(url): {"page": int(entry.get("page", 1)), "home": bool(entry.get("home"))}
+                for url, entry in dict(data.get("listings", {})).items()
+            }
+            articles = [str(url) for url in data.get("articles", [])]
+        except FileNotFoundError:
+            return {}, []
+        except (OSError, ValueError, TypeError, AttributeError) as exc:
+            log.warning("ignoring the unreadable frontier %s (%s)", self.path, exc)
+            return {}, []
+        return listings, articles
+
+    def save(self, *, empty: bool = False) -> None:
+        """Write the frontier (empty after a clean finish); raises OSError on failure."""
+        data = {
+            "version": self.VERSION,
+            "saved_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "listings": {} if empty else dict(sorted(self.listings.items())),
+            "articles": [] if empty else sorted(self.articles),
+        }
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        try:
+            with temp.open("w", encoding="utf-8") as fh:
+                json.dump(data, fh, ensure_ascii=False, indent=1)
+            temp.replace(self.path)
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
 
 
 class NewsSpider(Spider):
@@ -43,6 +113,9 @@ class NewsSpider(Spider):
     - ``urls``: a file of article URLs: fetch only these (no discovery).
     - ``max_articles``, ``max_listing_pages``: caps; ``since``: ``YYYY-MM-DD``, entries of
       sitemaps and feeds and listing pages older than this are not followed.
+    - ``frontier``: the paper's frontier file (discovery mode only): resumed at the start,
+      saved before any listing's next page is requested (write-ahead), every
+      :data:`FRONTIER_EVERY` articles and on close; emptied by a clean finish.
     """
 
     name = "news"
@@ -57,6 +130,7 @@ class NewsSpider(Spider):
         max_articles: str | int | None = None,
         max_listing_pages: str | int = 20,
         since: str | None = None,
+        frontier: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -72,6 +146,17 @@ class NewsSpider(Spider):
         self.since = date.fromisoformat(since) if since else None
         self.requested: set[str] = set()
         self.sitemaps_scheduled = False
+        # A urls-mode crawl neither resumes nor overwrites the discovery frontier.
+        use_frontier = frontier and self.direct_urls is None
+        self.frontier = Frontier(Path(frontier)) if use_frontier else None
+        self.frontier_failure: str | None = None
+        self._since_save = 0
+        # What the last crawl left unfinished stays pending from the start, so no save of
+        # this crawl can drop it before it is requested.
+        self._unfinished = self.frontier.load() if self.frontier else ({}, [])
+        if self.frontier is not None:
+            self.frontier.listings.update(self._unfinished[0])
+            self.frontier.articles.update(self._unfinished[1])
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -95,6 +180,54 @@ class NewsSpider(Spider):
             yield self._feed(self._at_base(feed))
         for sitemap in self.paper.sitemaps:
             yield self._sitemap(self._at_base(sitemap))
+        if self.frontier is not None:
+            for request in self._resumed():
+                yield request
+
+    def _resumed(self) -> list[Request]:
+        """Requests for what the previous crawl left unfinished (a killed or failed run)."""
+        assert self.frontier is not None
+        listings, articles = self._unfinished
+        requests = [
+            self._listing(self._onto_base(url), page=entry["page"], home=entry["home"])
+            for url, entry in listings.items()
+        ]
+        settled = 0
+        for identity in articles:
+            request = self._article(identity)
+            if request is not None:
+                requests.append(request)
+            elif identity not in self.requested:  # loaded since (known), or not ours now
+                self.frontier.articles.discard(identity)
+                settled += 1
+        if listings or articles:
+            log.info(
+                "resuming the frontier of an unfinished crawl: %d listing pages, %d articles"
+                " (%d of them archived meanwhile)",
+                len(listings), len(articles), settled,
+            )  # fmt: skip
+            self.crawler.stats.set_value("baotinh/frontier/resumed_listings", len(listings))
+            self.crawler.stats.set_value("baotinh/frontier/resumed_articles", len(articles))
+        return requests
+
+    def closed(self, reason: str) -> None:
+        """Save what is left (nothing after a clean finish)."""
+        if self.frontier is None or self.frontier_failure is not None:
+            return
+        clean = reason == "finished"
+        try:
+            self.frontier.save(empty=clean)
+        except OSError as exc:
+            self._frontier_failed(exc)
+            return
+        left = (len(self.frontier.listings), len(self.frontier.articles))
+        self.crawler.stats.set_value("baotinh/frontier/left_listings", 0 if clean else left[0])
+        self.crawler.stats.set_value("baotinh/frontier/left_articles", 0 if clean else left[1])
+        if not clean:
+            log.warning(
+                "crawl ended (%s) with %d listing pages and %d articles left: saved in %s for"
+                " the next run", reason, *left, self.frontier.path,
+            )  # fmt: skip
 
     def robots_parsed(self, robotparser, request: Request) -> None:
         """Robots.txt is read before any other request: schedule the sitemaps it names."""
@@ -108,22 +241,33 @@ class NewsSpider(Spider):
     # --- callbacks ----------------------------------------------------------------------------
 
     def parse_listing(self, response: Response) -> Iterator[Request]:
+        """Its articles, its next page (and, for the home page, feeds and sections).
+
+        Everything is collected first; the frontier, with this page walked and its next
+        page pending, is saved before any of it is requested (write-ahead).
+        """
         if not isinstance(response, TextResponse):
+            self._walked(response.request)
             return
         html = Selector(text=response.text)
         self.crawler.stats.inc_value("baotinh/listing_pages")
         new = 0  # article links not known from earlier runs (requested now or already)
+        requests: list[Request] = []
         for url in discovery.links(html, response.url):
             if self._is_ours(url) and self._is_article_url(url):
                 new += self._identity(url) not in self.known
             request = self._article(url)
             if request is not None:
-                yield request
+                requests.append(request)
         if response.meta.get("home"):
-            yield from self._from_home(html, response)
+            requests += self._from_home(html, response)
         next_request = self._next_listing(html, response, new)
         if next_request is not None:
-            yield next_request
+            requests.append(next_request)
+        self._walked(response.request)
+        if next_request is not None and not self._save_frontier():
+            return
+        yield from requests
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
         body = _xml_body(response)
@@ -144,7 +288,56 @@ class NewsSpider(Spider):
         yield from self._entries(pages)
 
     def parse_article(self, response: Response) -> Iterator[dict[str, Any]]:
+        self._fetched(response.request)
         yield {"url": response.url, "status": response.status}
+
+    def dropped(self, failure: Failure) -> None:
+        """A request refused for good (robots.txt, offsite, an HTTP error): not unfinished.
+        Other failures (network errors after retries, an archive that cannot be written)
+        stay in the frontier for the next run."""
+        if failure.check(IgnoreRequest):
+            request = failure.request  # type: ignore[attr-defined]
+            if request.meta.get("kind") == "listing":
+                self._walked(request)
+            else:
+                self._fetched(request)
+
+    # --- frontier -----------------------------------------------------------------------------
+
+    def _walked(self, request: Request | None) -> None:
+        if self.frontier is not None and request is not None:
+            self.frontier.listings.pop(request.meta.get("frontier_key", ""), None)
+
+    def _fetched(self, request: Request | None) -> None:
+        if self.frontier is None or request is None:
+            return
+        self.frontier.articles.discard(request.meta.get("frontier_key", ""))
+        self._since_save += 1
+        if self._since_save >= FRONTIER_EVERY:
+            self._save_frontier()
+
+    def _save_frontier(self) -> bool:
+        """Save the frontier now; False (and the crawl stops) when it cannot be written."""
+        if self.frontier is None:
+            return True
+        if self.frontier_failure is not None:
+            return False
+        try:
+            self.frontier.save()
+        except OSError as exc:
+            self._frontier_failed(exc)
+            return False
+        self._since_save = 0
+        return True
+
+    def _frontier_failed(self, exc: OSError) -> None:
+        """Writes fail loudly: without its frontier a crawl could lose work for good."""
+        self.frontier_failure = f"frontier write failed: {exc}"
+        if not self.crawler.stats.get_value("baotinh/failure"):  # the first cause wins
+            self.crawler.stats.set_value("baotinh/failure", self.frontier_failure)
+        log.error("%s; stopping the crawl", self.frontier_failure)
+        if self.crawler.engine is not None and self.crawler.engine.running:
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason=FRONTIER_FAILED))
 
     # --- helpers ------------------------------------------------------------------------------
 
@@ -214,10 +407,13 @@ class NewsSpider(Spider):
             return None
         self.requested.add(identity)
         self.crawler.stats.inc_value("baotinh/articles/requested")
+        if self.frontier is not None:
+            self.frontier.articles.add(identity)
         return Request(
             self._onto_base(identity),
             callback=self.parse_article,
-            meta={"kind": "article", "dont_cache": True},
+            errback=self.dropped,
+            meta={"kind": "article", "dont_cache": True, "frontier_key": identity},
         )
 
     def _identity(self, url: str) -> str:
@@ -260,11 +456,15 @@ class NewsSpider(Spider):
         return url
 
     def _listing(self, url: str, *, page: int, home: bool = False) -> Request:
+        key = rebase(url, self.paper.origin) if self.mirror else url
+        if self.frontier is not None:
+            self.frontier.listings.setdefault(key, {"page": page, "home": home})
         return Request(
             url,
             callback=self.parse_listing,
+            errback=self.dropped,
             headers=REVALIDATE,
-            meta={"kind": "listing", "page": page, "home": home},
+            meta={"kind": "listing", "page": page, "home": home, "frontier_key": key},
         )
 
     def _feed(self, url: str, *, probe: bool = False) -> Request:

@@ -4,11 +4,16 @@ Writing happens inside the crawl (see :mod:`spiders.middlewares`); reading happe
 flow, with no Scrapy involved. A crawl writes ``<run_id>.warc.gz.open`` and renames it to
 ``<run_id>.warc.gz`` when it closes cleanly; a crawl that dies leaves the ``.open`` file,
 whose complete records are still read (a truncated last record is skipped with a warning).
+The writing process holds an ``flock`` on its ``.open`` file, so a file still being written
+(by a crawl whose flow died but which is still shutting down) is never adopted.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import logging
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -57,13 +62,18 @@ class ArchivedPage:
 
 
 class WarcArchive:
-    """Appends request/response record pairs to one gzip-compressed WARC file."""
+    """Appends request/response record pairs to one gzip-compressed WARC file.
+
+    The ``.open`` file is locked (``flock``) from creation to close. Any I/O error (a full
+    disk, a file size limit) propagates: the caller must stop writing and fail.
+    """
 
     def __init__(self, path: Path) -> None:
         self.final_path = path
         self.open_path = path.with_name(path.name + OPEN_SUFFIX)
         path.parent.mkdir(parents=True, exist_ok=True)
         self._fh: BinaryIO = self.open_path.open("ab")
+        fcntl.flock(self._fh, fcntl.LOCK_EX | fcntl.LOCK_NB)  # a fresh name: never contended
         self._writer = WARCWriter(self._fh, gzip=True)
         self.records = 0
 
@@ -114,24 +124,59 @@ class WarcArchive:
         self.records += 1
 
     def close(self) -> Path | None:
-        """Close the file and give it its final name; returns that path (None if empty)."""
-        self._fh.close()
-        if self.records == 0:
-            self.open_path.unlink()
+        """Close the file and give it its final name; returns that path (None if empty).
+
+        The rename happens while the lock is held. If the last bytes cannot be written (a
+        full disk), the error propagates and the file keeps its ``.open`` name: its complete
+        records are salvaged by the next run.
+        """
+        if self._fh.closed:
             return None
-        self.open_path.replace(self.final_path)
-        return self.final_path
+        try:
+            self._fh.flush()
+            os.fsync(self._fh.fileno())
+            if self.records == 0:
+                self.open_path.unlink()
+                return None
+            self.open_path.replace(self.final_path)
+            return self.final_path
+        finally:
+            self._fh.close()  # releases the lock
+
+    def abandon(self) -> None:
+        """Stop writing after an error: close the file, keeping its ``.open`` name."""
+        if not self._fh.closed:
+            # The buffered tail may not be writable: the complete records stay readable.
+            with contextlib.suppress(OSError):
+                self._fh.close()
 
 
 def salvage_interrupted(folder: Path) -> list[Path]:
     """Give the WARC files of crawls that died their final names, so they get loaded.
 
-    Only call this when no crawl of that folder's paper is running.
+    A ``.open`` file whose lock is held belongs to a crawl that is still writing (the crawl
+    of a killed flow, shutting down): it is left alone, and gets its final name itself.
     """
     salvaged = []
     for path in sorted(folder.glob(f"*.warc.gz{OPEN_SUFFIX}")):
         final = path.with_name(path.name.removesuffix(OPEN_SUFFIX))
-        path.replace(final)
+        try:
+            fh = path.open("rb")
+        except FileNotFoundError:
+            continue  # its crawl closed it meanwhile
+        with fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                log.warning("%s is still being written by a live crawl; left alone", path.name)
+                continue
+            try:
+                same = os.fstat(fh.fileno()).st_ino == path.stat().st_ino
+            except FileNotFoundError:
+                same = False
+            if not same:
+                continue  # renamed by its crawl between our open and our lock
+            path.replace(final)
         salvaged.append(final)
     return salvaged
 

@@ -6,12 +6,15 @@ import json
 import logging
 from datetime import date
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from parsel import Selector
 
 from flows.crawl import CrawlOutcome, run_crawl
+from registry import get_site
 from samples.server import SAMPLE_SITES, Canned, LocalSite
+from spiders import discovery
 from spiders.warc import read_pages
 from transforms.urls import normalize_url
 
@@ -103,3 +106,77 @@ def test_stops_paginating_listings_older_than_since(tmp_path: Path, expected: di
         _crawl(site, tmp_path, since=date(2099, 1, 1))
         hit_paths = site.paths_hit()
     assert not any("page=2" in p for p in hit_paths)
+
+
+def _crawl_with_state(site: LocalSite, warc: Path, state: Path, known: set[str]) -> CrawlOutcome:
+    outcome = run_crawl(
+        "baonghean", base_url=site.url, warc=warc, known=known, since=None, max_articles=None,
+        log=log, state_dir=state,
+    )  # fmt: skip
+    assert outcome.failure() is None, outcome.failure()
+    return outcome
+
+
+def test_a_clean_crawl_leaves_an_empty_frontier_and_no_scratch(tmp_path: Path) -> None:
+    with LocalSite(SAMPLE) as site:
+        _crawl_with_state(site, tmp_path / "a.warc.gz", tmp_path / "state", set())
+    frontier = json.loads((tmp_path / "state" / "frontier.json").read_text(encoding="utf-8"))
+    assert frontier["listings"] == {} and frontier["articles"] == []
+    assert list((tmp_path / "state" / "tmp").iterdir()) == []
+
+
+def test_the_frontier_of_an_unfinished_crawl_is_resumed(tmp_path: Path, expected: dict) -> None:
+    """A killed crawl had scheduled the deepest listing page and one article. Every article
+    on the first pages is known, so pagination stops there: without the frontier the deep
+    page's articles are never fetched (the control); with it they are, and it is emptied."""
+    state = tmp_path / "state"
+    with LocalSite(SAMPLE) as site:
+        first = _crawl_with_state(site, tmp_path / "all.warc.gz", state, set())
+    pages = list(read_pages(first.warc, frozenset({"listing"})))
+    deepest = max(pages, key=lambda p: int(parse_qs(urlsplit(p.url).query).get("page", ["1"])[0]))
+    target = target_of(deepest.url)
+    shallow = {a for p in pages if "page=" not in p.url for a in discovered_on(pages, p.url)}
+    deep_only = set(discovered_on(pages, deepest.url)) - shallow
+    assert "page=3" in target and deep_only, "the sample has articles only on a deep page"
+    known = {normalize_url(a["canonical"]) for a in expected["articles"]} - deep_only
+    with LocalSite(SAMPLE) as site:  # the control: without the frontier, they stay missing
+        control = _crawl_with_state(site, tmp_path / "none.warc.gz", tmp_path / "bare", known)
+    assert not _identities(control) & deep_only
+
+    left_over = sorted(deep_only)[0]
+    frontier = {
+        "version": 1,
+        "listings": {f"https://baonghean.vn{target}": {"page": 3, "home": False}},
+        "articles": [left_over],
+    }
+    (state / "frontier.json").write_text(json.dumps(frontier), encoding="utf-8")
+    with LocalSite(SAMPLE) as site:
+        outcome = _crawl_with_state(site, tmp_path / "rest.warc.gz", state, known)
+        hits = site.paths_hit()
+    assert _identities(outcome) == deep_only
+    assert target in hits and hits.count(target) == 1
+    assert outcome.stats["baotinh/frontier/resumed_listings"] == 1
+    assert outcome.stats["baotinh/frontier/resumed_articles"] == 1
+    cleared = json.loads((state / "frontier.json").read_text(encoding="utf-8"))
+    assert cleared["listings"] == {} and cleared["articles"] == []
+
+
+def target_of(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def discovered_on(pages: list, target: str) -> list[str]:
+    """The article identities a listing page of the archive links to."""
+    paper = get_site("baonghean")
+    page = next(p for p in pages if p.kind == "listing" and p.url.endswith(target_of(target)))
+    links = discovery.links(Selector(text=page.text), page.url)
+    paths = {urlsplit(u).path for u in links if paper.is_article_path(urlsplit(u).path)}
+    return [normalize_url(paper.origin + path) for path in paths]
+
+
+def _identities(outcome: CrawlOutcome) -> set[str]:
+    if outcome.warc is None:
+        return set()
+    pages = read_pages(outcome.warc, frozenset({"article"}))
+    return {normalize_url("https://baonghean.vn" + urlsplit(p.url).path) for p in pages}

@@ -79,3 +79,27 @@ def test_archives_of_dead_crawls_are_salvaged(tmp_path: Path) -> None:
     assert salvaged == [tmp_path / "dead.warc.gz"]
     assert len(list(read_pages(salvaged[0]))) == 2
     assert salvage_interrupted(tmp_path) == []
+
+
+def test_an_archive_still_being_written_is_not_salvaged(tmp_path: Path) -> None:
+    """A crawl that outlives its flow keeps writing: its ``.open`` file is locked, not adopted."""
+    live = WarcArchive(tmp_path / "live.warc.gz")
+    _write(live, 2)
+    dead = WarcArchive(tmp_path / "dead.warc.gz")
+    _write(dead, 1)
+    dead._fh.close()  # died: the lock went with its file descriptor
+    assert salvage_interrupted(tmp_path) == [tmp_path / "dead.warc.gz"]
+    assert (tmp_path / f"live.warc.gz{OPEN_SUFFIX}").exists()
+    _write(live, 1)  # the live crawl goes on and names its file itself
+    assert live.close() == tmp_path / "live.warc.gz"
+    assert len(list(read_pages(tmp_path / "live.warc.gz"))) == 3
+    assert salvage_interrupted(tmp_path) == []
+
+
+def test_an_abandoned_archive_keeps_its_complete_records(tmp_path: Path) -> None:
+    archive = WarcArchive(tmp_path / "full.warc.gz")
+    _write(archive, 2)
+    archive.abandon()  # a write failed: the crawl stops without giving it its final name
+    assert archive.close() is None
+    assert salvage_interrupted(tmp_path) == [tmp_path / "full.warc.gz"]
+    assert len(list(read_pages(tmp_path / "full.warc.gz"))) == 2
