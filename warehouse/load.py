@@ -4,19 +4,27 @@ An article's identity is its canonical URL (``article_id`` is a hash of it). Loa
 same pages again changes nothing; a newer fetch whose text differs updates the article in
 place (``version`` + 1) and replaces its date mentions and figures; an older fetch never
 overwrites a newer one. Each batch is one transaction, ingested from Arrow tables.
+
+A page is only trusted to write the article its canonical URL names when it was fetched from
+that URL, from a URL the article's pages already came from, from a URL with the same article
+id, or carries the article's title: a page whose canonical link names another, already known,
+article is a skip instead ("canonical names another article: ..."), never an overwrite.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 import duckdb
 import pyarrow as pa
 
+from transforms.canonical import article_ids
 from transforms.models import Article, DateMention, Figure
+from transforms.urls import normalize_url
 from warehouse.stories import link_stories
 
 
@@ -92,6 +100,7 @@ def load_results(
     ``force`` rewrites the extraction of articles whose text did not change (reprocessing
     with code that changed without a new extractor version).
     """
+    results = _refuse_foreign(con, results)
     good = [r.article for r in results if r.article is not None]
     counts = LoadCounts(
         skipped=len(results) - len(good),
@@ -124,6 +133,82 @@ def load_results(
         raise
     counts.date_mentions, counts.figures = len(dates), len(figures)
     return counts
+
+
+def _refuse_foreign(
+    con: duckdb.DuckDBPyConnection, results: Sequence[PageResult]
+) -> list[PageResult]:
+    """Turn pages whose canonical URL names another known article into skips.
+
+    A page is foreign when its fetched URL (normalised, host ignored) is not its canonical
+    URL; it may still write the article when the article is unknown, when its fetched URL is
+    one the article's pages came from, when both URLs carry the same article id, or when its
+    title is the article's.
+    """
+    foreign = [r for r in results if r.article is not None and not _fetched_as_canonical(r)]
+    if not foreign:
+        return list(results)
+    known = _known_articles(con, list({article_id(r.article.url) for r in foreign}))
+    for r in results:  # the same batch's own pages of those articles count as known
+        if r.article is not None and _fetched_as_canonical(r):
+            entry = known.setdefault(article_id(r.article.url), (r.article.title, set()))
+            entry[1].add(_place(r.article.url))
+    foreign_ids = {id(r) for r in foreign}
+    out = []
+    for result in results:
+        if id(result) in foreign_ids:
+            reason = _foreign_reason(result, known.get(article_id(result.article.url)))
+            if reason:
+                result = replace(result, article=None, dates=(), figures=(), skip_reason=reason)
+        out.append(result)
+    return out
+
+
+def _foreign_reason(result: PageResult, known: tuple[str | None, set[tuple]] | None) -> str | None:
+    if known is None:
+        return None
+    title, places = known
+    article = result.article
+    if _place(result.page.url) in places or _same_title(article.title, title):
+        return None
+    if article_ids(result.page.url) & article_ids(article.url):
+        return None
+    return (
+        f"canonical names another article: {article.url} is known from other URLs as "
+        f"{title!r}; this page is {article.title!r}"
+    )
+
+
+def _known_articles(
+    con: duckdb.DuckDBPyConnection, ids: list[int]
+) -> dict[int, tuple[str | None, set[tuple]]]:
+    """Title and fetched places (path, query) of known articles, by id."""
+    rows = con.execute(
+        "SELECT article_id, title, url FROM articles WHERE article_id IN (SELECT unnest(?))",
+        [ids],
+    ).fetchall()
+    known = {aid: (title, {_place(url)}) for aid, title, url in rows}
+    pages = con.execute(
+        "SELECT article_id, url FROM pages WHERE article_id IN (SELECT unnest(?))", [ids]
+    ).fetchall()
+    for aid, url in pages:
+        if aid in known:
+            known[aid][1].add(_place(url))
+    return known
+
+
+def _fetched_as_canonical(result: PageResult) -> bool:
+    return _place(result.page.url) == _place(result.article.url)
+
+
+def _place(url: str) -> tuple[str, str]:
+    """Path and query of a normalised URL: the same article on a mirror or a subdomain."""
+    parts = urlsplit(normalize_url(url) if "://" in url else url)
+    return parts.path.rstrip("/") or "/", parts.query
+
+
+def _same_title(a: str | None, b: str | None) -> bool:
+    return bool(a and b) and " ".join(a.casefold().split()) == " ".join(b.casefold().split())
 
 
 def _latest_per_article(results: Sequence[PageResult]) -> dict[int, PageResult]:
