@@ -3,15 +3,20 @@ article, process a whole WARC file in batches."""
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import itertools
 import logging
+import os
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
+from flows.workers import PagePool
 from registry import Site
 from spiders.warc import ArchivedPage, read_pages
 from transforms import EXTRACTOR_VERSION
@@ -19,10 +24,12 @@ from transforms.clean import NotAnArticle, clean_article
 from transforms.dates import extract_dates
 from transforms.encoding import UndecodablePage
 from transforms.figures import extract_figures
+from transforms.models import Figure
 from warehouse.load import FetchedPage, LoadCounts, PageResult, load_results
 from warehouse.runs import mark_archive_loaded
 from warehouse.schema import connect
 
+T = TypeVar("T")
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
@@ -76,8 +83,21 @@ def extract_page(result: PageResult) -> PageResult:
     text = result.article.text
     reference = reference_date(result)
     dates = extract_dates(text, reference)
-    figures = extract_figures(text, reference, dates)
+    figures = [_bounded(f, text) for f in extract_figures(text, reference, dates)]
     return replace(result, dates=dates, figures=figures)
+
+
+MAX_SENTENCE_CHARS = 1000  # a figure keeps at most this much of its sentence
+
+
+def _bounded(figure: Figure, text: str) -> Figure:
+    """The figure with a sentence no longer than :data:`MAX_SENTENCE_CHARS`: a window of the
+    text around it, so a page's memory is bounded by the page, not by figures × sentence."""
+    if figure.sentence is None or len(figure.sentence) <= MAX_SENTENCE_CHARS:
+        return figure
+    half = (MAX_SENTENCE_CHARS - (figure.end - figure.start)) // 2
+    start = max(0, figure.start - max(half, 0))
+    return replace(figure, sentence=text[start : start + MAX_SENTENCE_CHARS])
 
 
 def _origin(page: ArchivedPage, paper: Site) -> str:
@@ -111,6 +131,11 @@ def process_archive(
     return totals
 
 
+def clean_and_extract(page: ArchivedPage, paper: Site, since: date | None) -> PageResult:
+    """One page, cleaned then extracted (what a worker process runs)."""
+    return extract_page(clean_page(page, paper, since))
+
+
 def process_pages(
     pages: Iterable[ArchivedPage],
     paper: Site,
@@ -121,19 +146,37 @@ def process_pages(
     batch_size: int = 100,
     force: bool = False,
 ) -> LoadCounts:
-    """Clean, extract and load pages in batches, one transaction each."""
+    """Clean and extract pages in worker processes and load them in batches, one
+    transaction each; the workers run ahead while a batch loads."""
     totals = LoadCounts()
-    for batch in _batched(pages, batch_size):
-        results = [extract_page(clean_page(page, paper, since)) for page in batch]
-        for result in results:
+    results = shared_pool().map(clean_and_extract, pages, paper, since)
+    for batch in _batched(results, batch_size):
+        for result in batch:
             if result.skip_reason:
-                log.info("skipped %s: %s", result.page.url, result.skip_reason)
+                level = logging.WARNING if result.quarantined else logging.INFO
+                log.log(level, "skipped %s: %s", result.page.url, result.skip_reason)
         with connect(db_path) as con:
-            totals.add(load_results(con, paper.key, results, EXTRACTOR_VERSION, force=force))
+            totals.add(load_results(con, paper.key, batch, EXTRACTOR_VERSION, force=force))
     return totals
 
 
-def _batched(items: Iterable[ArchivedPage], size: int) -> Iterator[list[ArchivedPage]]:
+_POOL: PagePool | None = None
+_POOL_LOCK = threading.Lock()
+
+
+def shared_pool() -> PagePool:
+    """The process's pool of page workers (``$BAOTINH_WORKERS``, default one per core),
+    started on first use and shared by every paper of a run."""
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is None:
+            raw = os.environ.get("BAOTINH_WORKERS")
+            _POOL = PagePool(int(raw) if raw else None)
+            atexit.register(_POOL.close)
+        return _POOL
+
+
+def _batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
     iterator = iter(items)
     while batch := list(itertools.islice(iterator, size)):
         yield batch

@@ -51,6 +51,12 @@ class PageResult:
     figures: Sequence[Figure] = ()
     skip_reason: str | None = None
 
+    @property
+    def quarantined(self) -> bool:
+        """Skipped because processing failed or ran over budget, not because it is not an
+        article (``baotinh reprocess`` retries it)."""
+        return bool(self.skip_reason) and self.skip_reason.startswith("quarantined:")
+
 
 @dataclass
 class LoadCounts:

@@ -1,0 +1,177 @@
+"""Cleaning and extraction in worker processes, each page under a time and memory budget.
+
+Cleaning and extraction are CPU-bound pure Python; one process uses one core. A pool of
+worker processes (one per core) cleans and extracts pages while the calling process loads
+the results, in order, into DuckDB. A page that takes longer than its time budget, runs a
+worker out of its memory budget, raises, or kills its worker outright is *quarantined*: it
+becomes a skip whose reason starts with ``quarantined:`` (``baotinh reprocess`` retries
+it after a fix), and the other pages go on.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import resource
+import signal
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from datetime import date
+from multiprocessing import get_context
+
+from registry import Site
+from spiders.warc import ArchivedPage
+from warehouse.load import PageResult
+
+log = logging.getLogger(__name__)
+
+QUARANTINED = "quarantined"
+
+
+@dataclass(frozen=True)
+class Budget:
+    """What one page may cost a worker."""
+
+    seconds: float = 30.0
+    memory_bytes: int = 640 * 1024 * 1024  # the worker's data segment, heap included
+
+
+class PageTimeout(Exception):
+    """A page used up its time budget."""
+
+
+def _on_alarm(signum: int, frame: object) -> None:
+    raise PageTimeout
+
+
+def _init_worker(memory_bytes: int) -> None:
+    """In each worker: a memory ceiling, SIGALRM for time budgets, SIGINT left to the parent."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGALRM, _on_alarm)
+    if memory_bytes > 0:
+        _, hard = resource.getrlimit(resource.RLIMIT_DATA)
+        limit = memory_bytes if hard == resource.RLIM_INFINITY else min(memory_bytes, hard)
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
+
+
+def run_one(
+    work: Callable[[ArchivedPage, Site, date | None], PageResult],
+    page: ArchivedPage,
+    paper: Site,
+    since: date | None,
+    seconds: float,
+) -> PageResult:
+    """``work(page, paper, since)`` under a time budget; a failure becomes a quarantine."""
+    if seconds > 0:
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return work(page, paper, since)
+    except PageTimeout:
+        return quarantined(page, f"took more than {seconds:g} s")
+    except MemoryError:
+        return quarantined(page, "ran out of its memory budget")
+    except Exception as exc:  # a bug on one page must not stop the others
+        return quarantined(page, f"{type(exc).__name__}: {exc}"[:500])
+    finally:
+        if seconds > 0:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def quarantined(page: ArchivedPage, why: str) -> PageResult:
+    from flows.processing import fetched_page
+
+    return PageResult(fetched_page(page), skip_reason=f"{QUARANTINED}: {why}")
+
+
+def default_workers() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 2)
+
+
+class PagePool:
+    """A pool of worker processes mapping pages to results, in order, a window ahead.
+
+    Workers are started with ``forkserver`` (never ``fork``: the caller runs threads,
+    Prefect's among them), once per pool; the pool is reused for every archive of a run.
+    """
+
+    def __init__(self, workers: int | None = None, budget: Budget | None = None) -> None:
+        self.workers = workers or default_workers()
+        self.budget = budget or Budget()
+        self._executor: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    def _pool(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._executor is None:
+                self._executor = ProcessPoolExecutor(
+                    max_workers=self.workers,
+                    mp_context=get_context("forkserver"),
+                    initializer=_init_worker,
+                    initargs=(self.budget.memory_bytes,),
+                )
+            return self._executor
+
+    def _restart(self) -> None:
+        with self._lock:
+            if self._executor is not None:
+                self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
+
+    def close(self) -> None:
+        with self._lock:
+            if self._executor is not None:
+                self._executor.shutdown(wait=True, cancel_futures=True)
+                self._executor = None
+
+    def __enter__(self) -> PagePool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def map(
+        self,
+        work: Callable[[ArchivedPage, Site, date | None], PageResult],
+        pages: Iterable[ArchivedPage],
+        paper: Site,
+        since: date | None,
+    ) -> Iterator[PageResult]:
+        """Results of ``work`` for each page, in the order of ``pages``; a page whose worker
+        died is run again alone, and quarantined if it kills that worker too."""
+        window: deque[tuple[ArchivedPage, Future[PageResult]]] = deque()
+        ahead = self.workers * 4
+        for page in pages:
+            window.append((page, self._submit(work, page, paper, since)))
+            if len(window) >= ahead:
+                yield self._result(work, *window.popleft(), paper, since, window)
+        while window:
+            yield self._result(work, *window.popleft(), paper, since, window)
+
+    def _submit(self, work, page, paper, since) -> Future[PageResult]:
+        return self._pool().submit(run_one, work, page, paper, since, self.budget.seconds)
+
+    def _result(self, work, page, future, paper, since, window) -> PageResult:
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            # A worker died (killed, out of memory at the OS level, a crash in C code). Every
+            # page in flight is lost with it: restart, then try this page alone.
+            log.warning("a worker died on or near %s; retrying it alone", page.url)
+            self._restart()
+            pending = [p for p, _ in window]
+            window.clear()
+            result = self._alone(work, page, paper, since)
+            for other in pending:
+                window.append((other, self._submit(work, other, paper, since)))
+            return result
+
+    def _alone(self, work, page, paper, since) -> PageResult:
+        try:
+            return self._submit(work, page, paper, since).result()
+        except BrokenProcessPool:
+            self._restart()
+            return quarantined(page, "killed its worker process")
