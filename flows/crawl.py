@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import ctypes
+import fcntl
 import ipaddress
 import json
 import logging
 import os
+import re
+import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -34,6 +39,7 @@ class CrawlOutcome:
     returncode: int
     stats: dict[str, object] = field(default_factory=dict)
     direct: bool = False  # only given article URLs were fetched, no discovery
+    reason: str | None = None  # the crawl's own last word on a failure ("crawl failed: …")
 
     @property
     def articles_fetched(self) -> int:
@@ -58,7 +64,10 @@ class CrawlOutcome:
         answer from the site (a site that is down or unreachable is an error, not an empty
         day)."""
         if self.returncode != 0:
-            return f"the crawl exited with status {self.returncode}"
+            why = self.stats.get("baotinh/failure") or self.reason
+            if why is None and self.returncode < 0:
+                why = f"killed by {signal.Signals(-self.returncode).name}"
+            return f"the crawl exited with status {self.returncode}" + (f": {why}" if why else "")
         if not self.stats.get("response_received_count"):
             errors = {
                 k.rsplit("/", 1)[-1]: v
@@ -102,7 +111,7 @@ def run_crawl(
     conditional requests, the frontier). A loopback ``base_url``
     (the demo, the tests) is crawled without politeness delays.
     """
-    with tempfile.TemporaryDirectory(prefix="baotinh-crawl-") as tmp:
+    with _scratch(state_dir) as tmp:
         known_file, stats_file = Path(tmp) / "known.txt", Path(tmp) / "stats.json"
         known_file.write_text("".join(f"{url}\n" for url in sorted(known)), encoding="utf-8")
         command = [
@@ -131,9 +140,65 @@ def run_crawl(
         if is_loopback(base_url):
             command.append("--local")
         log.info("crawling %s from %s (%d articles already known)", site_key, base_url, len(known))
-        returncode = _run_relaying_log(command, log)
+        watched = _FailureLine(log)
+        returncode = _run_relaying_log(command, watched)
         stats = json.loads(stats_file.read_text(encoding="utf-8")) if stats_file.exists() else {}
-    return CrawlOutcome(warc if warc.exists() else None, returncode, stats, urls is not None)
+    return CrawlOutcome(
+        warc if warc.exists() else None, returncode, stats, urls is not None, watched.reason
+    )
+
+
+@contextmanager
+def _scratch(state_dir: Path | None) -> Iterator[str]:
+    """A temporary folder for one crawl's files, removed afterwards.
+
+    With a state folder it lives under ``<state>/tmp/`` and holds an ``flock`` while in use,
+    so the folders of runs that were killed (nothing removes them then) are found and removed
+    by the next crawl of the paper; without one it is an ordinary temporary directory.
+    """
+    if state_dir is None:
+        with tempfile.TemporaryDirectory(prefix="baotinh-crawl-") as tmp:
+            yield tmp
+        return
+    parent = state_dir / "tmp"
+    parent.mkdir(parents=True, exist_ok=True)
+    for stale in parent.iterdir():
+        _remove_if_abandoned(stale)
+    folder = Path(tempfile.mkdtemp(prefix="crawl-", dir=parent))
+    try:
+        with (folder / ".lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            yield str(folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _remove_if_abandoned(folder: Path) -> None:
+    """Remove a crawl's scratch folder whose process is gone (its lock is free)."""
+    try:
+        with (folder / ".lock").open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            shutil.rmtree(folder, ignore_errors=True)
+    except BlockingIOError:
+        return  # in use by a live crawl
+    except (FileNotFoundError, NotADirectoryError):
+        if folder.is_dir():  # made, then killed before its lock existed
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+class _FailureLine(logging.LoggerAdapter):
+    """Relays the crawl's log and remembers its ``crawl failed: …`` line (see spiders.crawl),
+    so the reason reaches the run's error even when the statistics could not be written."""
+
+    def __init__(self, logger: logging.Logger | logging.LoggerAdapter) -> None:
+        super().__init__(logger, {})  # type: ignore[arg-type]
+        self.reason: str | None = None
+
+    def log(self, level: int, msg: object, *args: object, **kwargs: object) -> None:
+        text = str(msg) % args if args else str(msg)
+        if level >= logging.ERROR and "crawl failed: " in text:
+            self.reason = text.split("crawl failed: ", 1)[1].strip()
+        super().log(level, msg, *args, **kwargs)  # type: ignore[arg-type]
 
 
 def _die_with_parent() -> None:
@@ -163,8 +228,8 @@ def _stop(process: subprocess.Popen, grace: float = 10.0) -> None:
 
 def _run_relaying_log(command: list[str], log: logging.Logger | logging.LoggerAdapter) -> int:
     """Run ``command`` in its own process group; each line it logs on stderr is logged again
-    at its own level. If this thread is interrupted (cancellation, timeout, Ctrl-C) or the
-    parent process dies, the crawl is ended with it."""
+    at its own level, condensed (:class:`_Condenser`). If this thread is interrupted
+    (cancellation, timeout, Ctrl-C) or the parent process dies, the crawl is ended with it."""
     with subprocess.Popen(
         command,
         stdin=subprocess.DEVNULL,
@@ -176,19 +241,134 @@ def _run_relaying_log(command: list[str], log: logging.Logger | logging.LoggerAd
         start_new_session=True,
         preexec_fn=_die_with_parent if sys.platform == "linux" else None,
     ) as process:
+        condenser = _Condenser(log)
         try:
             assert process.stderr is not None
-            previous = logging.DEBUG
             for raw in process.stderr:
-                line = raw.rstrip()
-                if not line:
-                    continue
-                head = line.split(" ", 1)[0]
-                if head in _LEVELS:
-                    previous = level = _LEVELS[head]
-                else:  # a continuation line: the stats dump, a traceback
-                    level = previous if previous >= logging.WARNING else logging.DEBUG
-                log.log(level, line)
+                condenser.feed(raw.rstrip())
             return process.wait()
         finally:
+            condenser.close()
             _stop(process)
+
+
+# Scrapy's start-up banner: each of these INFO lines is followed by a dump of settings.
+_BANNER = (
+    "Scrapy ", "Versions:", "Enabled addons:", "Enabled extensions:", "Overridden settings:",
+    "Enabled downloader middlewares:", "Enabled spider middlewares:", "Enabled item pipelines:",
+    "Telnet console listening", "Remote control HTTP server listening",
+)  # fmt: skip
+_REQUEST = re.compile(r"<(?:GET|HEAD|POST|\d{3}) [^>]*>")
+_STAT = re.compile(r"'([^']+)': ([^,]+),?$")
+_KEEP_EXAMPLES = 1  # identical errors (URL aside) logged in full this many times
+
+
+class _Condenser:
+    """Relays the crawl's log a person can read.
+
+    * the start-up banner (versions, middlewares, settings) goes to DEBUG;
+    * the stats dump becomes one INFO line (requests, statuses, errors, time), the dump DEBUG;
+    * a traceback goes to DEBUG; its error line is logged once, with the exception's last line;
+    * an error repeated for other URLs is logged once, then counted ("and N more like it");
+    * 404s of probing (``/sitemap.xml``, feed paths) are expected: counted in the stats line.
+    """
+
+    def __init__(self, log: logging.Logger | logging.LoggerAdapter) -> None:
+        self.log = log
+        self.head: tuple[int, str] | None = None  # the leveled line awaiting its continuation
+        self.body: list[str] = []
+        self.repeats: dict[str, list] = {}  # error shape -> [level, line, count]
+
+    def feed(self, line: str) -> None:
+        if not line:
+            return
+        first = line.split(" ", 1)[0]
+        if first in _LEVELS:
+            self._flush()
+            self.head = (_LEVELS[first], line)
+        elif self.head is None:  # before Scrapy's logging starts: warnings of imports
+            self.log.debug(line)
+        else:
+            self.body.append(line)
+
+    def close(self) -> None:
+        self._flush()
+        for level, line, count in self.repeats.values():
+            if count > _KEEP_EXAMPLES:
+                more = count - _KEEP_EXAMPLES
+                self.log.log(level, "... and %d more like: %s", more, _shape(line))
+        self.repeats.clear()
+
+    def _flush(self) -> None:
+        if self.head is None:
+            return
+        (level, line), body = self.head, self.body
+        self.head, self.body = None, []
+        message = line.split(": ", 1)[1] if ": " in line else line
+        for text in body:
+            self.log.debug(text)
+        if message.startswith(_BANNER):
+            self.log.debug(line)
+        elif message.startswith("Dumping Scrapy stats"):
+            self.log.info("%s", _stats_line(body))
+        elif level >= logging.WARNING:
+            self._problem(level, line, body)
+        else:
+            self.log.log(level, line)
+
+    def _problem(self, level: int, line: str, body: list[str]) -> None:
+        exception = next((b.strip() for b in reversed(body) if _is_exception(b)), None)
+        if exception and exception.split(": ", 1)[-1] not in line:
+            line = f"{line} ({exception})"
+        shape = _shape(line)
+        seen = self.repeats.setdefault(shape, [level, line, 0])
+        seen[2] += 1
+        self.log.log(level if seen[2] <= _KEEP_EXAMPLES else logging.DEBUG, line)
+
+
+def _shape(line: str) -> str:
+    return _REQUEST.sub("<request>", line)
+
+
+def _is_exception(text: str) -> bool:
+    """``pkg.module.SomeError: reason``: the last line of a traceback."""
+    name = text.strip().split(":", 1)[0]
+    return (
+        not text.startswith(" ")
+        and name.replace(".", "").replace("_", "").isalnum()
+        and (name.endswith(("Error", "Exception", "Failure", "Timeout", "Lost")) or "." in name)
+    )
+
+
+def _stats_line(body: list[str]) -> str:
+    """The stats dump in one line: what a person checks first."""
+    stats: dict[str, str] = {}
+    for text in body:
+        if match := _STAT.search(text.strip().lstrip("{").rstrip("}")):
+            stats[match.group(1)] = match.group(2).rstrip("}").strip()
+    statuses = {
+        k.rsplit("/", 1)[-1]: v
+        for k, v in stats.items()
+        if k.startswith("downloader/response_status_count/")
+    }
+    errors = {
+        k.rsplit("/", 1)[-1].rsplit(".", 1)[-1]: v
+        for k, v in stats.items()
+        if k.startswith("downloader/exception_type_count/")
+    }
+    parts = [
+        f"{stats.get('downloader/request_count', 0)} requests",
+        f"{stats.get('response_received_count', 0)} responses",
+    ]
+    if statuses:
+        shown = ", ".join(f"{code}: {n}" for code, n in sorted(statuses.items()))
+        parts.append(
+            f"status {shown}" + (" (404s of probing are expected)" if "404" in statuses else "")
+        )
+    if errors:
+        parts.append("errors " + ", ".join(f"{name}: {n}" for name, n in errors.items()))
+    elapsed = stats.get("elapsed_time_seconds")
+    if elapsed:
+        parts.append(f"{float(elapsed):.1f} s")
+    parts.append(f"finished: {stats.get('finish_reason', '?').strip(chr(39))}")
+    return "crawl stats: " + "; ".join(parts)

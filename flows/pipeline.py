@@ -10,12 +10,21 @@ argument, and whole batches made that cost more than the work.
 ``crawl_papers`` fans out: one child ``pipeline`` run per paper, several at a time, each
 named after its paper and date and tagged with the paper and its province. One broken paper
 never stops the others; the parent fails at the end and names the papers that failed.
+
+Around the crawl: a paper already being crawled is skipped (its lock is held; the run ends
+``Skipped`` with one log line), the crawl holds a slot of the global concurrency limit
+``baotinh-crawl`` when the server has one (``baotinh serve`` creates it), a site that gave no
+answer at all is retried with backoff, and each paper may have a timeout. Every fan-out
+publishes its artifacts, failed ones included: a table with one row per paper, a markdown
+summary of the most notable new figures, and a progress bar while it runs.
 """
 
 from __future__ import annotations
 
 import shutil
-from concurrent.futures import ThreadPoolExecutor
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import AbstractContextManager, ExitStack, nullcontext
 from contextvars import copy_context
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -23,15 +32,22 @@ from typing import Literal
 from uuid import uuid4
 
 from prefect import flow, get_run_logger, tags, task
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.artifacts import (
+    create_markdown_artifact,
+    create_progress_artifact,
+    create_table_artifact,
+    update_progress_artifact,
+)
 from prefect.cache_policies import NO_CACHE
-from prefect.runtime import flow_run
+from prefect.concurrency.sync import concurrency as crawl_slot
+from prefect.runtime import flow_run, task_run
+from prefect.states import Completed
 
 from flows.crawl import CrawlFailed, CrawlOutcome, run_crawl
 from flows.health import SiteBroken, assess
 from flows.locks import PaperBusy, paper_lock
 from flows.processing import process_archive
-from registry import Site, get_site
+from registry import Site, all_sites, get_site
 from registry.config import Config
 from spiders.warc import salvage_interrupted
 from warehouse.load import LoadCounts
@@ -47,13 +63,53 @@ from warehouse.schema import connect
 
 Mode = Literal["incremental", "full"]
 
+CRAWL_LIMIT = "baotinh-crawl"  # global concurrency limit: papers crawling at once
+CRAWL_RETRIES = 2
+CRAWL_RETRY_DELAYS = [60, 300]  # seconds before the first and the second retry
+
+
+class SiteUnreachable(CrawlFailed):
+    """The site gave no answer at all: down, unreachable, refusing. Worth a retry later."""
+
+
+def _crawl_slot() -> AbstractContextManager[None]:
+    """A slot of :data:`CRAWL_LIMIT` if the server has that limit, else no wait (and no
+    warning, as ``concurrency()`` would log on every crawl)."""
+    from prefect.client.orchestration import get_client
+    from prefect.exceptions import ObjectNotFound
+
+    with get_client(sync_client=True) as client:
+        try:
+            limit = client.read_global_concurrency_limit_by_name(CRAWL_LIMIT)
+        except ObjectNotFound:
+            return nullcontext()
+    return crawl_slot(CRAWL_LIMIT, occupy=1) if limit.active else nullcontext()
+
+
+def _transient(task, task_run, state) -> bool:
+    """Retry a crawl only when the site gave no answer; a broken site or crawl is final."""
+    try:
+        state.result()
+    except SiteUnreachable:
+        return True
+    except BaseException:
+        return False
+    return False
+
 
 def _child_run_name() -> str:
     site = flow_run.parameters.get("site", "paper")
     return f"{site}-{datetime.now(UTC):%Y-%m-%d-%H%M}"
 
 
-@task(name="crawl", task_run_name="crawl-{paper_key}", cache_policy=NO_CACHE)
+@task(
+    name="crawl",
+    task_run_name="crawl-{paper_key}",
+    cache_policy=NO_CACHE,
+    retries=CRAWL_RETRIES,
+    retry_delay_seconds=CRAWL_RETRY_DELAYS,
+    retry_condition_fn=_transient,
+)
 def crawl(
     paper_key: str,
     registry: str | None,
@@ -66,23 +122,39 @@ def crawl(
     replay: list[str] | None,
     state_dir: Path | None,
 ) -> CrawlOutcome:
-    """Fetch new articles into ``warc``; fails (red) when the crawl reached nothing."""
+    """Fetch new articles into ``warc``; fails (red) when the crawl reached nothing.
+
+    Holds one slot of :data:`CRAWL_LIMIT` while Scrapy runs (no limit on the server: no
+    wait). A site that gave no answer raises :class:`SiteUnreachable` and is retried.
+    """
+    log = get_run_logger()
+    attempt = task_run.run_count or 1
+    if attempt > 1:  # a retry writes its own file; the loader takes any left by the first
+        warc = warc.with_name(f"{warc.name.removesuffix('.warc.gz')}-try{attempt}.warc.gz")
     known = set(known_file.read_text(encoding="utf-8").split()) if known_file.exists() else set()
-    outcome = run_crawl(
-        paper_key,
-        base_url=base_url,
-        warc=warc,
-        known=known,
-        since=since,
-        max_articles=max_articles,
-        log=get_run_logger(),
-        registry=registry,
-        urls=urls,
-        replay=[Path(p) for p in replay] if replay else None,
-        state_dir=state_dir,
-    )
+    asked = time.monotonic()
+    with _crawl_slot():
+        waited = time.monotonic() - asked
+        if waited >= 2:
+            log.info("%s waited %.0f s for a crawl slot (%s)", paper_key, waited, CRAWL_LIMIT)
+        outcome = run_crawl(
+            paper_key,
+            base_url=base_url,
+            warc=warc,
+            known=known,
+            since=since,
+            max_articles=max_articles,
+            log=log,
+            registry=registry,
+            urls=urls,
+            replay=[Path(p) for p in replay] if replay else None,
+            state_dir=state_dir,
+        )
     if failure := outcome.failure():
-        raise CrawlFailed(f"{paper_key} from {base_url}: {failure}")
+        kind = SiteUnreachable if failure.startswith("no answer") else CrawlFailed
+        reason = f"{paper_key} from {base_url}: {failure}"
+        log.error("crawl failed: %s", reason)  # the reason first, before Prefect's traceback
+        raise kind(reason)
     return outcome
 
 
@@ -108,20 +180,30 @@ def pipeline(
     urls: list[str] | None = None,
     replay: list[str] | None = None,
     parent_run_id: str | None = None,
+    artifact_prefix: str = "live",
 ) -> dict[str, object]:
     """Crawl one paper and load what is new; returns (and logs) the run summary.
 
     ``mode="incremental"`` skips articles already archived; ``"full"`` fetches them again
     and updates those whose text changed. ``base_url`` crawls a mirror (e.g. a local copy);
     ``urls`` fetches only those articles; ``replay`` serves every response from WARC files.
+    A paper another run is crawling is skipped: the run ends ``Skipped`` (a kind of
+    Completed) with the other run's pid, and returns ``{"site", "skipped"}``.
     """
     log = get_run_logger()
     config = Config.load(db, data_dir)
     paper = get_site(site, registry)
-    with paper_lock(config.state_dir, paper.key):
+    with ExitStack() as held:
+        try:
+            held.enter_context(paper_lock(config.state_dir, paper.key))
+        except PaperBusy as busy:
+            log.warning("skipped: %s", busy)
+            return Completed(  # type: ignore[return-value]
+                name="Skipped", message=str(busy), data={"site": paper.key, "skipped": str(busy)}
+            )
         return _pipeline_locked(
             paper, config, since, base_url, mode, max_articles, registry, urls, replay,
-            parent_run_id, log,
+            parent_run_id, log, artifact_prefix,
         )  # fmt: skip
 
 
@@ -137,7 +219,9 @@ def _pipeline_locked(
     replay: list[str] | None,
     parent_run_id: str | None,
     log,
+    artifact_prefix: str = "live",
 ) -> dict[str, object]:
+    started = time.monotonic()
     base = (base_url or paper.origin).rstrip("/")
     run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ-") + uuid4().hex[:8]
     archive_dir = config.archive_dir / paper.key
@@ -179,11 +263,15 @@ def _pipeline_locked(
     except BaseException as exc:
         with connect(config.db_path) as con:
             finish_run(con, run_id, status="failed", error=_reason(exc), **_counts(outcome, totals))
+        failed = {"site": paper.key, "run_id": run_id, "failed": _reason(exc)}
+        failed |= _counts(outcome, totals) | {"duration_s": round(time.monotonic() - started, 1)}
+        _publish_paper_summary(paper, failed, artifact_prefix)
         raise
     finally:
         _remove_tree(scratch)
 
     summary = {"site": paper.key, "run_id": run_id, **_counts(outcome, totals), **health.row()}
+    summary["duration_s"] = round(time.monotonic() - started, 1)
     status = "failed" if health.verdict == "broken" else "completed"
     with connect(config.db_path) as con:
         finish_run(
@@ -196,11 +284,7 @@ def _pipeline_locked(
             **health.row(),
         )
     log.info("%s: %s", paper.key, health.line(summary))
-    create_markdown_artifact(
-        key=f"pipeline-summary-{_artifact_key(paper.key)}",
-        markdown=_summary_markdown(summary),
-        description=f"Last pipeline run for {paper.name}",
-    )
+    _publish_paper_summary(paper, summary, artifact_prefix)
     if health.verdict == "broken":
         raise SiteBroken(f"{paper.key}: {health.reason}")
     return summary
@@ -252,6 +336,14 @@ def _summary_markdown(summary: dict[str, object]) -> str:
     return f"# Pipeline run\n\n| | |\n|---|---|\n{rows}\n"
 
 
+def _publish_paper_summary(paper: Site, summary: dict[str, object], prefix: str) -> None:
+    create_markdown_artifact(
+        key=f"{_artifact_key(prefix)}-pipeline-{_artifact_key(paper.key)}",
+        markdown=_summary_markdown(summary),
+        description=f"Last pipeline run for {paper.name} ({prefix})",
+    )
+
+
 # --- fan-out ----------------------------------------------------------------------------------
 
 
@@ -269,22 +361,36 @@ def crawl_papers(
     concurrency: int = 4,
     label: str = "run",
     artifact_prefix: str = "live",
+    timeout_minutes: float | None = None,
+    since_by_site: dict[str, date] | None = None,
 ) -> list[dict[str, object]]:
     """One child ``pipeline`` run per paper, ``concurrency`` at a time.
 
-    ``base_urls`` maps a paper to a mirror; ``urls`` to the only articles to fetch. Every
-    paper runs to its end whatever the others do; the parent then fails if any failed,
-    naming them and why.
+    ``sites`` are registry keys (``"all"``: every registered paper). ``base_urls`` maps a
+    paper to a mirror; ``urls`` to the only articles to fetch; ``since_by_site`` to its own
+    backfill date (else ``since``). ``timeout_minutes`` bounds each paper's run. Every paper
+    runs to its end whatever the others do; the parent then fails if any failed, naming them
+    and why. Artifacts (keys start with ``artifact_prefix``: ``demo`` or ``live``) are
+    published whatever the outcome.
     """
     log = get_run_logger()
     parent = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ-") + uuid4().hex[:8]
-    papers = [get_site(key, registry) for key in sites]
+    keys = [k for key in sites for k in (all_sites(registry) if key == "all" else [key])]
+    papers = [get_site(key, registry) for key in dict.fromkeys(keys)]
+    child = (
+        pipeline.with_options(timeout_seconds=timeout_minutes * 60) if timeout_minutes else pipeline
+    )
+    prefix = _artifact_key(artifact_prefix)
+    progress = create_progress_artifact(
+        progress=0.0, key=f"{prefix}-progress", description=f"Papers done of {len(papers)}"
+    )
 
     def one(paper: Site) -> dict[str, object]:
+        started = time.monotonic()
         with tags(paper.key, paper.province):
-            state = pipeline(
+            state = child(
                 site=paper.key,
-                since=since,
+                since=(since_by_site or {}).get(paper.key, since),
                 base_url=(base_urls or {}).get(paper.key),
                 mode=mode,
                 max_articles=max_articles,
@@ -293,39 +399,143 @@ def crawl_papers(
                 registry=registry,
                 urls=(urls or {}).get(paper.key),
                 parent_run_id=parent,
+                artifact_prefix=artifact_prefix,
                 return_state=True,
             )
+        elapsed = {"duration_s": round(time.monotonic() - started, 1)}
         if state.is_completed():
-            return state.result()
+            return state.result() | elapsed
         try:
             state.result()
         except BaseException as exc:  # the child's failure, recorded in its own run
-            return {"site": paper.key, "failed": _reason(exc)}
-        return {"site": paper.key, "failed": state.message or state.name}
+            return {"site": paper.key, "failed": _reason(exc)} | elapsed
+        return {"site": paper.key, "failed": state.message or state.name} | elapsed
 
+    results: dict[str, dict[str, object]] = {}
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
-        futures = [pool.submit(copy_context().run, one, paper) for paper in papers]
-        results = [future.result() for future in futures]
+        futures = {pool.submit(copy_context().run, one, paper): paper for paper in papers}
+        for future in as_completed(futures):
+            result = future.result()
+            results[futures[future].key] = result
+            update_progress_artifact(progress, 100.0 * len(results) / len(papers))
+    ordered = [results[paper.key] for paper in papers]
 
-    _publish_table(results, artifact_prefix)
-    failed = [r for r in results if "failed" in r]
-    for result in results:
-        if "failed" in result:
-            log.error("%s failed: %s", result["site"], result["failed"])
+    _publish_table(ordered, artifact_prefix, db, data_dir, parent)
+    _publish_figures(ordered, artifact_prefix, db, data_dir, parent)
+    failed = [r for r in ordered if "failed" in r]
+    for result in failed:
+        log.error("%s failed: %s", result["site"], result["failed"])
     if failed:
         names = "; ".join(f"{r['site']}: {r['failed']}" for r in failed)
-        raise RuntimeError(f"{len(failed)} of {len(results)} papers failed: {names}")
-    return results
+        raise RuntimeError(f"{len(failed)} of {len(ordered)} papers failed: {names}")
+    return ordered
 
 
-def _publish_table(results: list[dict[str, object]], prefix: str) -> None:
-    columns = (
-        "site", "articles_new", "articles_updated", "pages_fetched", "figures",
-        "date_mentions", "health", "health_reason", "failed",
-    )  # fmt: skip
-    rows = [{c: r.get(c) for c in columns} for r in results]
+TABLE_COLUMNS = (
+    "site", "status", "pages_fetched", "articles_new", "articles_updated", "figures",
+    "date_mentions", "health", "health_reason", "error", "duration_s",
+)  # fmt: skip
+
+
+def _publish_table(
+    results: list[dict[str, object]], prefix: str, db: str | None, data_dir: str | None,
+    parent: str,
+) -> None:  # fmt: skip
+    """One row per paper: the counts and verdict its crawl_runs row keeps, or why it failed."""
+    recorded = _runs_of(parent, db, data_dir)
+    rows = []
+    for result in results:
+        row = {c: result.get(c) for c in TABLE_COLUMNS} | recorded.get(str(result["site"]), {})
+        row["duration_s"] = result.get("duration_s")
+        if "skipped" in result:
+            row |= {"status": "skipped", "error": result["skipped"]}
+        elif "failed" in result:
+            row |= {"status": "failed", "error": result["failed"]}
+        rows.append({c: row.get(c) for c in TABLE_COLUMNS})
     create_table_artifact(
         key=f"{_artifact_key(prefix)}-papers",
         table=rows,
         description="One row per paper of the last fan-out run",
     )
+
+
+def _runs_of(parent: str, db: str | None, data_dir: str | None) -> dict[str, dict[str, object]]:
+    config = Config.load(db, data_dir)
+    if not config.db_path.exists():
+        return {}
+    columns = [c for c in TABLE_COLUMNS if c not in ("site", "duration_s")]
+    with connect(config.db_path) as con:
+        found = con.execute(
+            f"SELECT site_key, {', '.join(columns)} FROM crawl_runs WHERE parent_run_id = ?",
+            [parent],
+        ).fetchall()
+    return {r[0]: {k: v for k, v in zip(columns, r[1:], strict=True)} for r in found}
+
+
+# The run's most notable new figures: one per indicator and province, the largest amounts
+# first, from the articles this fan-out archived (new or changed).
+_NOTABLE = """
+SELECT f.indicator, f.value, f.unit, f.province, f.period_value, f.url, f.title
+FROM figure_facts f
+JOIN articles a ON a.article_id = f.article_id
+JOIN crawl_runs r ON r.site_key = a.site_key AND starts_with(a.warc_file, r.run_id)
+WHERE r.parent_run_id = ? AND f.indicator IS NOT NULL AND f.unit IS NOT NULL
+  AND f.change IS NULL
+QUALIFY row_number() OVER (
+    PARTITION BY lower(f.indicator), f.unit, f.province ORDER BY f.value DESC) = 1
+ORDER BY f.unit = 'VND' DESC, f.value DESC
+LIMIT ?
+"""
+
+
+def notable_figures(
+    parent: str, db: str | None, data_dir: str | None, limit: int = 10
+) -> list[tuple]:
+    """``(indicator, value, unit, province, period, url, title)`` of a fan-out's new figures."""
+    config = Config.load(db, data_dir)
+    if not config.db_path.exists():
+        return []
+    with connect(config.db_path) as con:
+        return con.execute(_NOTABLE, [parent, limit]).fetchall()
+
+
+def _publish_figures(
+    results: list[dict[str, object]], prefix: str, db: str | None, data_dir: str | None,
+    parent: str,
+) -> None:  # fmt: skip
+    figures = notable_figures(parent, db, data_dir)
+    failed = [r for r in results if "failed" in r]
+    lines = [
+        f"# {prefix}: {len(results)} papers, {len(failed)} failed",
+        "",
+        f"{sum(int(r.get('articles_new') or 0) for r in results)} new articles,"
+        f" {sum(int(r.get('figures') or 0) for r in results)} figures.",
+        "",
+    ]
+    lines += [f"- **{r['site']}** failed: {r['failed']}" for r in failed]
+    if figures:
+        lines += ["", "## Notable new figures", ""]
+        lines += [
+            "| indicator | value | unit | province | period | article |",
+            "|---|---|---|---|---|---|",
+        ]
+        for indicator, value, unit, province, period, url, title in figures:
+            label = (title or url).replace("|", "/")
+            lines.append(
+                f"| {indicator} | {_number(value)} | {unit} | {province} | {period or ''}"
+                f" | [{label}]({url}) |"
+            )
+    else:
+        lines += ["", "No new figure with an indicator in this run."]
+    create_markdown_artifact(
+        key=f"{_artifact_key(prefix)}-figures",
+        markdown="\n".join(lines) + "\n",
+        description="The most notable new figures of the last fan-out run",
+    )
+
+
+def _number(value: float) -> str:
+    """1500000000.0 → 1.500.000.000 (Vietnamese grouping), 12.3 → 12,3."""
+    if float(value).is_integer():
+        return f"{int(value):,}".replace(",", ".")
+    return f"{value:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
