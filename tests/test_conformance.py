@@ -66,15 +66,7 @@ def cases(shared_dir):
 
 @pytest.fixture(scope="module")
 def extractors() -> Extractors:
-    found = load_extractors()
-    missing = [
-        name
-        for name in ("extract_dates", "extract_figures", "parse_number")
-        if getattr(found, name) is None
-    ]
-    if missing:
-        pytest.skip(f"extractors not importable yet: {', '.join(missing)}")
-    return found
+    return load_extractors(strict=True)  # a broken import fails the tests, never skips them
 
 
 def test_every_file_has_an_adapter(cases):

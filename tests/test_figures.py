@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date
 from pathlib import Path
 
@@ -395,22 +394,6 @@ def test_seed_article(shared_dir: Path) -> None:
     # "lớp 9", "Covid-19", the ranks and "Hoàng Mai" are not figures
     assert 9 not in by_value and 19 not in by_value
     assert all(f.unit is not None for f in found)
-
-
-def test_throughput() -> None:
-    """Dates and figures together stay well above 1 MB/s on news-like text (coarse bound)."""
-    paragraph = (
-        "Năm 2023, toàn tỉnh trồng 18.500 ha lúa, năng suất 62,5 tạ/ha, tăng 3,2% so với cùng "
-        "kỳ; thu ngân sách đạt 356,7 tỷ đồng. Lực lượng chức năng tổ chức 45 tổ/312 người "
-        "tuần tra, phát hiện 12 vụ vi phạm với 19 đối tượng, phạt 1,2 tỷ đồng. Hội nghị diễn "
-        "ra sáng 18/12 tại hội trường huyện với sự tham dự của hơn 200 đại biểu.\n"
-    )
-    articles = [paragraph * 3] * 100  # ~ 0.1 MB in 100 articles, 4-5 figures per 100 bytes
-    started = time.process_time()
-    for article in articles:
-        extract_figures(article, REF, extract_dates(article, REF))
-    elapsed = time.process_time() - started
-    assert sum(len(a.encode()) for a in articles) / elapsed > 0.5e6
 
 
 def test_a_money_range_is_not_broken_by_a_year_lookalike() -> None:
