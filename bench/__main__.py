@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import cleaning, conformance, extraction
+from bench import cleaning, conformance, extraction, throughput
 
 REPORT = Path(__file__).resolve().parents[1] / "docs" / "quality.md"
 
@@ -24,6 +24,7 @@ SECTIONS: list[tuple[str, Callable[[list[str]], int]]] = [
     ("Cleaning: real pages against hand extractions", cleaning.main),
     ("Dates and figures: annotated sentences, held-out sample site", extraction.main),
     ("Conformance: third-party Vietnamese suites", conformance.main),
+    ("Throughput: a generated paper of 2,000 articles, side by side", throughput.main),
 ]
 
 

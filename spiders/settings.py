@@ -73,12 +73,15 @@ LOG_DATEFORMAT = "%H:%M:%S"
 
 
 def local_overrides() -> dict[str, object]:
-    """Settings for crawling a server on this machine: no waiting between requests."""
+    """Settings for a server on this machine (tests, demo, bench) or a replay: no waiting
+    between requests, no throttling, many requests in flight."""
     return {
         "DOWNLOAD_DELAY": 0,
+        "AUTOTHROTTLE_ENABLED": False,
         "AUTOTHROTTLE_START_DELAY": 0.01,
         "AUTOTHROTTLE_MAX_DELAY": 5.0,
         "RETRY_BACKOFF_BASE": 0.2,
         "RETRY_BACKOFF_MAX": 5.0,
-        "CONCURRENT_REQUESTS_PER_DOMAIN": 4,
+        "CONCURRENT_REQUESTS": 32,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
     }

@@ -1,0 +1,272 @@
+"""Throughput, measured side by side: `python -m bench.throughput [--articles 2000,10000]`.
+
+For each size a paper is generated (:mod:`bench.sitegen`, pages of about 100 KB) and served
+on loopback. In the same run, on the same pages, we measure:
+
+- the reference: bare ``trafilatura.bare_extraction(html, with_metadata=True)`` in one
+  process (pages/s), and our cleaning alone (pages/s);
+- ``baotinh run`` end to end (crawl, archive, clean, extract, load: articles/s), its peak
+  memory (RSS of the whole process tree) and an incremental re-run with nothing new;
+- ``baotinh run --replay FILE.warc.gz --urls LIST``: the pipeline's own speed, no network;
+- processing the same archive with and without Prefect (orchestration overhead);
+- extraction of dates and figures (MB/s on the generated article texts).
+
+Ratios are computed within the run, so a busy machine moves both sides. Results are printed
+as one table and written to ``bench/results.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass
+from datetime import date
+from pathlib import Path
+
+from bench import sitegen
+
+RESULTS = Path(__file__).with_name("results.json")
+REFERENCE_SAMPLE = 300  # pages timed for the single-process references
+
+
+@dataclass
+class Row:
+    measure: str
+    ours: float
+    reference: float | None
+    unit: str
+    target: str
+    met: bool | None
+
+    @property
+    def ratio(self) -> float | None:
+        return round(self.ours / self.reference, 2) if self.reference else None
+
+
+def _pages(gen: sitegen.Generated, limit: int) -> list[tuple[str, str]]:
+    chosen = gen.article_paths[:: max(1, len(gen.article_paths) // limit)][:limit]
+    return [
+        (f"https://{sitegen.DOMAIN}{p}", (gen.root / p.lstrip("/")).read_text(encoding="utf-8"))
+        for p in chosen
+    ]
+
+
+def reference_rate(pages: list[tuple[str, str]]) -> float:
+    """Pages/s of bare trafilatura with metadata, one process."""
+    import trafilatura
+
+    started = time.perf_counter()
+    for url, html in pages:
+        trafilatura.bare_extraction(html, url=url, with_metadata=True)
+    return len(pages) / (time.perf_counter() - started)
+
+
+def cleaning_rate(pages: list[tuple[str, str]]) -> float:
+    from transforms.clean import clean_article
+
+    started = time.perf_counter()
+    for url, html in pages:
+        clean_article(html, url)
+    return len(pages) / (time.perf_counter() - started)
+
+
+def extraction_rate(pages: list[tuple[str, str]]) -> float:
+    """MB/s of dates and figures together on the cleaned article texts, one process."""
+    from transforms.clean import clean_article
+    from transforms.dates import extract_dates
+    from transforms.figures import extract_figures
+
+    texts = [clean_article(html, url).text for url, html in pages]
+    size = sum(len(t.encode("utf-8")) for t in texts)
+    started = time.perf_counter()
+    for text in texts:
+        dates = extract_dates(text, date(2024, 6, 1))
+        extract_figures(text, date(2024, 6, 1), dates)
+    return size / 1e6 / (time.perf_counter() - started)
+
+
+class TreeMemory:
+    """Peak resident memory of a process and all its descendants, sampled from /proc."""
+
+    def __init__(self, pid: int, every: float = 0.2) -> None:
+        self.pid, self.every, self.peak = pid, every, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, _tree_rss(self.pid))
+            self._stop.wait(self.every)
+
+
+def _tree_rss(root: int) -> int:
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            parents[int(entry)] = int(fields[1])
+            rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, IndexError, ValueError):
+            continue
+    tree, frontier = {root}, [root]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent and pid not in tree]
+        tree.update(children)
+        frontier.extend(children)
+    return sum(rss.get(pid, 0) for pid in tree)
+
+
+def run_cli(args: list[str], env: dict[str, str]) -> tuple[float, int, dict[str, int]]:
+    """(seconds, peak tree RSS in bytes, summary numbers) of one `baotinh` command."""
+    command = [sys.executable, "-m", "baotinh.cli", *args]
+    started = time.perf_counter()
+    with (
+        subprocess.Popen(
+            command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+        ) as process,
+        TreeMemory(process.pid) as memory,
+    ):
+        out, _ = process.communicate()
+    seconds = time.perf_counter() - started
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(args[:3])}… failed ({process.returncode}): {out[-800:]}")
+    numbers = {}
+    for line in out.splitlines():
+        name, _, value = line.rpartition(" ")
+        if value.strip().isdigit():
+            numbers[name.strip()] = int(value)
+    return seconds, memory.peak, numbers
+
+
+def orchestration(warc: Path, registry: Path, tmp: Path) -> tuple[float, float]:
+    """Seconds to process one archive without Prefect and inside a flow."""
+    os.environ["BAOTINH_REGISTRY"] = str(registry)
+    from prefect import flow
+
+    from flows.pipeline import load_archive
+    from flows.processing import process_archive
+    from registry import get_site
+
+    paper = get_site(sitegen.KEY, registry)
+    log = logging.getLogger("bench")
+
+    @flow(name="bench-warm-up")
+    def warm_up() -> None:
+        """Starts Prefect's temporary server and the worker pool outside the timings."""
+
+    warm_up()
+    process_archive(warc, paper, None, tmp / "warm.duckdb", log=log)
+    started = time.perf_counter()
+    process_archive(warc, paper, None, tmp / "plain.duckdb", log=log)
+    plain = time.perf_counter() - started
+
+    @flow(name="bench-orchestration")
+    def wrapped() -> None:
+        load_archive(warc, paper.key, str(registry), None, tmp / "flow.duckdb")
+
+    started = time.perf_counter()
+    wrapped()
+    return plain, time.perf_counter() - started
+
+
+def measure(articles: int, tmp: Path) -> list[Row]:
+    from samples.server import LocalSite
+
+    gen = sitegen.generate(tmp / "site", articles)
+    pages = _pages(gen, min(REFERENCE_SAMPLE, articles))
+    reference = reference_rate(pages)
+    cleaning = cleaning_rate(pages)
+    extraction = extraction_rate(pages)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env.update(
+        PREFECT_HOME=str(tmp / "prefect"),
+        PREFECT_SERVER_ANALYTICS_ENABLED="false",
+        BAOTINH_REGISTRY=str(gen.registry),
+    )
+    storage = ["--db", str(tmp / "w.duckdb"), "--data-dir", str(tmp / "data")]
+    with LocalSite(gen.root, host="127.0.0.20") as site:
+        base = ["run", "--site", sitegen.KEY, "--base-url", site.url, *storage]
+        seconds, peak, numbers = run_cli(base, env)
+        hits_before = len(site.hits)
+        again, _, _ = run_cli(base, env)
+        requests_again = len(site.hits) - hits_before
+    loaded = numbers.get("articles new", 0)
+    warcs = sorted((tmp / "data" / "archive" / sitegen.KEY).glob("*.warc.gz"))
+    urls = tmp / "urls.txt"
+    urls.write_text("".join(f"https://{sitegen.DOMAIN}{p}\n" for p in gen.article_paths))
+    replay_storage = ["--db", str(tmp / "r.duckdb"), "--data-dir", str(tmp / "rdata")]
+    replay = ["run", "--site", sitegen.KEY, "--replay", str(warcs[0]), "--urls", str(urls)]
+    replay_seconds, _, replay_numbers = run_cli([*replay, *replay_storage], env)
+    plain, wrapped = orchestration(warcs[0], gen.registry, tmp)
+    e2e = loaded / seconds
+    replayed = replay_numbers.get("articles new", 0) / replay_seconds
+    return [
+        Row(
+            f"run, {articles} articles (articles/s)",
+            e2e,
+            reference,
+            "/s",
+            "≥ 1.0×",
+            e2e >= reference,
+        ),
+        Row(
+            "replay --urls (articles/s)", replayed, reference, "/s", "≥ 1.0×", replayed >= reference
+        ),
+        Row("cleaning alone (pages/s)", cleaning, reference, "/s", "≥ 1.0×", cleaning >= reference),
+        Row("extraction (MB/s, one core)", extraction, None, "MB/s", "≥ 2", extraction >= 2),
+        Row("peak RSS of the process tree (MB)", peak / 1e6, None, "MB", "< 1000", peak < 1e9),
+        Row("processing inside a flow (s)", wrapped, plain, "s", "≤ 1.1×", wrapped <= 1.1 * plain),
+        Row("incremental re-run (s)", again, None, "s", "discovery only", None),
+        Row("incremental re-run (requests)", requests_again, None, "", "discovery only", None),
+        Row(f"articles loaded of {articles}", loaded, articles, "", "all", loaded == articles),
+    ]
+
+
+def format_rows(rows: list[Row]) -> str:
+    header = f"{'measure':<40} {'ours':>10} {'reference':>10} {'ratio':>7} {'target':>15}  met"
+    lines = [header, "-" * len(header)]
+    for r in rows:
+        ref = f"{r.reference:10.2f}" if r.reference is not None else " " * 10
+        ratio = f"{r.ratio:7.2f}" if r.ratio is not None else " " * 7
+        met = {True: "yes", False: "NO", None: "-"}[r.met]
+        lines.append(f"{r.measure:<40} {r.ours:10.2f} {ref} {ratio} {r.target:>15}  {met}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.throughput", description=__doc__)
+    parser.add_argument("--articles", default="2000", help="sizes, comma-separated")
+    args = parser.parse_args(argv)
+    results = {}
+    for size in [int(s) for s in args.articles.split(",")]:
+        with tempfile.TemporaryDirectory(prefix="baotinh-bench-") as tmp:
+            rows = measure(size, Path(tmp))
+        print(f"\n{size} articles\n" + format_rows(rows), flush=True)
+        results[str(size)] = [asdict(r) | {"ratio": r.ratio} for r in rows]
+    RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+    print(f"\nwritten to {RESULTS}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
