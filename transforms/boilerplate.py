@@ -246,7 +246,7 @@ _BYLINE_PREFIXED = re.compile(
 )
 _ANONYMOUS = re.compile(rf"^(?:{'|'.join(ANONYMOUS_BYLINES)})\.?$", re.IGNORECASE)
 _NAME_SEPARATOR = re.compile(r"\s*(?:[-–,&/]|\bvà\b)\s*")
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACES = re.compile(r"\s+")
 _EDGE_PUNCT = " \t:>»«-–—•*.·|"
 
@@ -256,8 +256,9 @@ _EDGE_PUNCT = " \t:>»«-–—•*.·|"
 
 def normalize_text(text: str) -> str:
     """NFC, no zero-width characters, single spaces, stripped."""
-    text = unicodedata.normalize("NFC", text).translate(_ZERO_WIDTH)
-    return _SPACES.sub(" ", text).strip()
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return _SPACES.sub(" ", _ZERO_WIDTH.sub("", text)).strip()
 
 
 def _key(text: str) -> str:
