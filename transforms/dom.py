@@ -105,7 +105,10 @@ def has_text(el: HtmlElement) -> bool:
 
 def class_id(el: HtmlElement) -> str:
     """The element's class and id, lowercased, space-separated."""
-    return f"{el.get('class', '')} {el.get('id', '')}".lower().strip()
+    cls, ident = el.get("class"), el.get("id")
+    if not cls and not ident:  # most elements: skip the formatting (a hot path of pruning)
+        return ""
+    return f"{cls or ''} {ident or ''}".lower().strip()
 
 
 def is_hidden(el: HtmlElement) -> bool:
