@@ -11,6 +11,7 @@ import importlib
 import os
 import pkgutil
 import sys
+from typing import NoReturn
 
 from baotinh import commands
 from baotinh.commands.demo import EXAMPLE_QUERY
@@ -19,25 +20,79 @@ __all__ = ["EXAMPLE_QUERY", "build_parser", "main"]
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command. A user mistake or a known runtime condition ends with one line on
+    stderr and a non-zero exit; ``--debug`` (or ``$BAOTINH_DEBUG=1``) shows the traceback."""
     # Prefect's local server would otherwise try to send usage analytics on every run.
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     parser = build_parser()
     args = parser.parse_args(argv)
+    debug = args.debug or os.environ.get("BAOTINH_DEBUG") == "1"
     try:
         return args.handler(args)
-    except (FileNotFoundError, KeyError, ValueError) as exc:
-        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
-        print(f"baotinh: error: {message}", file=sys.stderr)
-        return 2
-    except RuntimeError as exc:  # a failed run: its log and crawl_runs row say more
-        print(f"baotinh: run failed: {exc}", file=sys.stderr)
-        return 1
+    except BrokenPipeError:  # `baotinh ... | head`: the reader has all it wanted
+        _silence_stdout()
+        return 141
+    except KeyboardInterrupt:
+        if debug:
+            raise
+        print("baotinh: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if debug:
+            raise
+        code, message = describe(exc)
+        print(f"baotinh: {message}", file=sys.stderr)
+        return code
+
+
+def describe(exc: Exception) -> tuple[int, str]:
+    """The exit code and the one line that tell the user what went wrong."""
+    if isinstance(exc, RuntimeError) and not _is_duckdb(exc):
+        return 1, f"run failed: {_first_line(exc)}"  # its log and crawl_runs row say more
+    if isinstance(exc, KeyError) and exc.args:
+        return 2, f"error: {exc.args[0]}"
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f": {exc.filename}" if exc.filename else ""
+        return 2, f"error: {exc.strerror}{where}"
+    if _is_duckdb(exc):
+        return 2, f"error: database: {_first_line(exc)}"
+    if isinstance(exc, (ValueError, OSError)):
+        return 2, f"error: {_first_line(exc)}"
+    return 1, f"error: {type(exc).__name__}: {_first_line(exc)} (--debug shows where)"
+
+
+def _is_duckdb(exc: Exception) -> bool:
+    return type(exc).__module__.split(".")[0] in ("duckdb", "_duckdb")
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's last flush does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line, like every other mistake."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"baotinh: error: {message} (see {self.prog} --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="baotinh",
         description="Vietnamese provincial newspapers, crawled into a longitudinal dataset.",
+    )
+    parser.add_argument(
+        "--debug", action="store_true", help="show the traceback of an error ($BAOTINH_DEBUG=1)"
     )
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
     for module in command_modules():

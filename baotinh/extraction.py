@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 
 from registry import site_for_url
 from transforms.clean import clean_article
@@ -30,6 +30,9 @@ def extract_report(
             url or "about:blank",
             site.layouts if site else (),
             site_origin=site.origin if site else None,
+            fetched_at=datetime.now(UTC),  # a page read now was not published tomorrow
+            founded=site.founded if site else None,
+            drop_params=site.drop_params if site else (),
         )
         text = article.text
         if published is None and article.published is not None:
