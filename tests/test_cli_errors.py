@@ -128,3 +128,16 @@ def test_debug_shows_the_traceback(tmp_path: Path, warehouse: Path) -> None:
     assert done.returncode != 0 and "Traceback" in done.stderr.decode()
     done = baotinh("query", "SELEC 1", "--db", str(warehouse), env={"BAOTINH_DEBUG": "1"})
     assert done.returncode != 0 and "Traceback" in done.stderr.decode()
+
+
+def test_conditions_that_cannot_be_staged_as_root_are_one_line() -> None:
+    """A read-only database folder (root may write anywhere, so it is described directly)."""
+    import duckdb
+
+    from baotinh.cli import describe
+
+    denied = PermissionError(13, "Permission denied", "/ro/w.duckdb")
+    assert describe(denied) == (2, "error: Permission denied: /ro/w.duckdb")
+    code, line = describe(duckdb.IOException('IO Error: Cannot open file "/ro/w.duckdb"\nmore'))
+    assert code == 2 and line == 'error: database: IO Error: Cannot open file "/ro/w.duckdb"'
+    assert describe(RuntimeError("paper x failed"))[0] == 1
