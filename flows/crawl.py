@@ -8,12 +8,14 @@ import ipaddress
 import json
 import logging
 import os
+import queue
 import re
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -244,12 +246,38 @@ def _run_relaying_log(command: list[str], log: logging.Logger | logging.LoggerAd
         condenser = _Condenser(log)
         try:
             assert process.stderr is not None
-            for raw in process.stderr:
-                condenser.feed(raw.rstrip())
+            for line in _lines(process.stderr):
+                condenser.feed(line)
             return process.wait()
         finally:
             condenser.close()
             _stop(process)
+
+
+def _lines(stream, tick: float = 0.5) -> Iterator[str]:
+    """The lines of ``stream``, read by a helper thread, so that this thread runs Python at
+    least every ``tick`` seconds: an exception sent to it (Prefect's timeout, cancellation)
+    lands even while the crawl is silent, instead of at its next log line."""
+    lines: queue.Queue[str | None] = queue.Queue()
+
+    def pump() -> None:
+        try:
+            for raw in stream:
+                lines.put(raw.rstrip())
+        except (OSError, ValueError):  # the stream was closed under us: the crawl was stopped
+            pass
+        finally:
+            lines.put(None)
+
+    threading.Thread(target=pump, name="crawl-log", daemon=True).start()
+    while True:
+        try:
+            line = lines.get(timeout=tick)
+        except queue.Empty:
+            continue
+        if line is None:
+            return
+        yield line
 
 
 # Scrapy's start-up banner: each of these INFO lines is followed by a dump of settings.
