@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -29,7 +30,13 @@ class QueryError(ValueError):
 
 
 def sandbox(con: duckdb.DuckDBPyConnection) -> None:
-    """No file but the warehouse itself, and no way to change that on this connection."""
+    """No file but the warehouse itself, and no way to change that on this connection.
+
+    ``$BAOTINH_MEMORY_LIMIT`` (e.g. ``2GB``) caps DuckDB's memory on a shared machine.
+    """
+    limit = os.environ.get("BAOTINH_MEMORY_LIMIT")
+    if limit:
+        con.execute("SET memory_limit = ?", [limit])
     con.execute("SET enable_external_access = false")
     con.execute("SET allow_community_extensions = false")
     con.execute("SET autoinstall_known_extensions = false")
@@ -52,13 +59,16 @@ def _run(db_path: Path, sql: str, params: list | None, arrow: bool) -> tuple[lis
     with connect(db_path, read_only=True) as con:
         sandbox(con)
         try:
+            if arrow:
+                relation = con.sql(sql, params=params or None)
+                if relation is None:
+                    raise QueryError("the statement returns no rows to write")
+                table = relation.to_arrow_table()
+                return table.column_names, table
             cursor = con.execute(sql, params or [])
             if cursor.description is None:
                 return [], []
-            columns = [d[0] for d in cursor.description]
-            if arrow:
-                return columns, cursor.to_arrow_table()
-            return columns, cursor.fetchall()
+            return [d[0] for d in cursor.description], cursor.fetchall()
         except duckdb.Error as exc:
             raise QueryError(one_line(exc)) from None
 

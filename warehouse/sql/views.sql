@@ -57,18 +57,23 @@ SELECT
     CASE WHEN f.place_province IS NULL THEN 'paper' ELSE f.place_rule END AS province_rule,
     f.place_district AS district,
     f.indicator_key AS indicator_norm,
-    coalesce(iu.indicator, ia.indicator) AS indicator_name,
+    f.indicator_name,
     f.numerator,
     f.denominator,
     f.share
-FROM figures AS f
+FROM (
+    -- the indicator mapping first, so that a filter on the indicator is applied before
+    -- the join with articles
+    SELECT f.*, coalesce(iu.indicator, ia.indicator) AS indicator_name
+    FROM figures AS f
+    LEFT JOIN indicator_lookup AS iu ON iu.indicator_key = f.indicator_key AND iu.unit = f.unit
+    LEFT JOIN indicator_lookup AS ia ON ia.indicator_key = f.indicator_key AND ia.unit = '*'
+) AS f
 JOIN articles AS a USING (article_id)
 JOIN paper_provinces AS p USING (site_key)
 LEFT JOIN story_members AS m USING (article_id)
 LEFT JOIN province_successors AS ps
-    ON ps.province_before = coalesce(f.place_province, p.paper_province)
-LEFT JOIN indicator_lookup AS iu ON iu.indicator_key = f.indicator_key AND iu.unit = f.unit
-LEFT JOIN indicator_lookup AS ia ON ia.indicator_key = f.indicator_key AND ia.unit = '*';
+    ON ps.province_before = coalesce(f.place_province, p.paper_province);
 
 -- figure_facts with wire copy counted once: one mention per story, indicator, period, value.
 CREATE OR REPLACE VIEW story_figure_facts AS

@@ -1,0 +1,118 @@
+"""`baotinh query` reads the warehouse and nothing else: no file is read, written or attached."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from transforms.models import Article
+from warehouse.load import FetchedPage, PageResult, load_results
+from warehouse.query import QueryError, run_query
+from warehouse.schema import connect
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("sandbox") / "w.duckdb"
+    url = "https://baonghean.vn/a-1.html"
+    article = Article(
+        url, "Tiêu đề", datetime(2024, 1, 1, 1, 30, tzinfo=UTC), "meta", None, None, "Thân"
+    )
+    page = FetchedPage("x.warc.gz", 0, url, datetime(2024, 1, 1, tzinfo=UTC), 200, "s")
+    with connect(path) as con:
+        load_results(con, "baonghean", [PageResult(page, article)], "1")
+    return path
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT * FROM read_text('/etc/shadow')",
+        "SELECT * FROM read_csv('/etc/passwd')",
+        "COPY (SELECT 1) TO '{tmp}/out.csv'",
+        "COPY articles TO '{tmp}/articles.parquet' (FORMAT parquet)",
+        "EXPORT DATABASE '{tmp}/dump'",
+        "ATTACH '{tmp}/other.duckdb' AS other (READ_WRITE)",
+        "ATTACH '{tmp}/other.duckdb' AS other",
+        "INSTALL httpfs",
+        "LOAD httpfs",
+        "SET enable_external_access = true",
+        "RESET enable_external_access",
+        "SET lock_configuration = false",
+        "SELECT * FROM glob('/etc/*')",
+    ],
+)
+def test_files_other_than_the_warehouse_are_refused(db: Path, tmp_path: Path, sql: str) -> None:
+    with pytest.raises(QueryError):
+        run_query(db, sql.format(tmp=tmp_path))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_writes_to_the_warehouse_are_refused(db: Path) -> None:
+    with pytest.raises(QueryError, match="read-only"):
+        run_query(db, "DELETE FROM articles")
+
+
+@pytest.mark.parametrize(
+    "view",
+    ["figure_facts", "story_figure_facts", "indicator_series", "indicator_latest",
+     "articles_per_month", "stories", "article_story", "indicator_lookup", "paper_provinces"],
+)  # fmt: skip
+def test_every_view_works_in_the_sandbox(db: Path, view: str) -> None:
+    run_query(db, f"SELECT * FROM {view}")
+
+
+def test_times_are_shown_in_vietnam_time(db: Path) -> None:
+    _, rows = run_query(
+        db, "SELECT published_at::VARCHAR, current_setting('TimeZone') FROM articles"
+    )
+    assert rows == [("2024-01-01 08:30:00+07", "Asia/Ho_Chi_Minh")]
+
+
+def _cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "baotinh.cli", "query", *args],
+        input=stdin, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
+def test_sql_errors_are_one_clear_line(db: Path) -> None:
+    done = _cli("--db", str(db), "SELECT * FROM nowhere")
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "baotinh: error: Catalog Error: Table with name nowhere does not exist!"
+    ]
+    done = _cli("--db", str(db), "COPY articles TO '/tmp/x.csv'")
+    assert done.returncode == 2 and "Permission Error" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_sql_from_a_file_and_output_formats(db: Path, tmp_path: Path) -> None:
+    sql = tmp_path / "q.sql"
+    sql.write_text("SELECT url, title FROM articles", encoding="utf-8")
+    done = _cli("--db", str(db), "-f", str(sql), "--format", "json")
+    assert json.loads(done.stdout) == [{"url": "https://baonghean.vn/a-1.html", "title": "Tiêu đề"}]
+    out = tmp_path / "r.csv"
+    done = _cli("--db", str(db), "-f", str(sql), "--format", "csv", "--out", str(out))
+    assert out.read_text(encoding="utf-8").splitlines()[0] == "url,title"
+
+
+def test_parquet_is_written_by_python_not_by_duckdb(db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "r.parquet"
+    done = _cli("--db", str(db), "SELECT url, published_at FROM articles", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    table = pq.read_table(out)
+    assert table.column_names == ["url", "published_at"] and table.num_rows == 1
+
+
+def test_the_prompt_answers_each_statement_and_survives_errors(db: Path) -> None:
+    done = _cli("--db", str(db), stdin="SELECT 1 AS a;\nSELECT * FROM nowhere;\nSELECT\n 2 AS b;\n")
+    assert done.returncode == 0
+    assert "(1 row)" in done.stdout and done.stdout.count("(1 row)") == 2
+    assert "nowhere does not exist" in done.stderr
