@@ -25,7 +25,7 @@ from multiprocessing import get_context
 
 from registry import Site
 from spiders.warc import ArchivedPage
-from warehouse.load import PageResult
+from warehouse.records import PageResult
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ def run_one(
 
 
 def quarantined(page: ArchivedPage, why: str) -> PageResult:
-    from flows.processing import fetched_page
+    from flows.pagework import fetched_page
 
     return PageResult(fetched_page(page), skip_reason=f"{QUARANTINED}: {why}")
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.processing import clean_and_extract
+from flows.pagework import clean_and_extract
 from flows.workers import Budget, PagePool
 from registry import get_site
 from samples.server import SAMPLE_SITES, LocalSite
@@ -96,7 +96,7 @@ def poison_page() -> bytes:
 def test_a_poison_page_in_a_run_is_quarantined_and_the_rest_loads(
     prefect_harness, tmp_path: Path, monkeypatch
 ) -> None:
-    from flows import processing
+    from flows import pagework, processing
     from flows.pipeline import pipeline
 
     monkeypatch.setattr(processing, "_POOL", PagePool(2, Budget(seconds=5.0)))
@@ -125,5 +125,5 @@ def test_a_poison_page_in_a_run_is_quarantined_and_the_rest_loads(
     poisoned = [row for row in pages if row[0].endswith(poison)]
     assert len(poisoned) == 1
     assert poisoned[0][1] is not None or poisoned[0][2].startswith("quarantined:")
-    assert longest <= processing.MAX_SENTENCE_CHARS
+    assert longest <= pagework.MAX_SENTENCE_CHARS
     assert loaded == [(1, 25)]
