@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 import threading
 import time
@@ -131,7 +132,8 @@ def connect(
     A DuckDB file has one writing process, and while it writes no other process can open
     it, even read-only. Writers (the loader) therefore hold it only for one batch at a time,
     and both sides wait for the other's lock with backoff (``wait`` seconds at most: a
-    minute for readers, a quarter of an hour for writers) instead of failing at once.
+    minute for readers, a quarter of an hour for writers) instead of failing at once. A
+    waiting reader says so (a marker file), and a writer lets it in before its next batch.
     """
     if read_only and not path.exists():
         raise FileNotFoundError(f"no warehouse at {path}; run `baotinh demo` or `baotinh run`")
@@ -152,20 +154,75 @@ def _open(path: Path, read_only: bool, limit: float) -> duckdb.DuckDBPyConnectio
     deadline = time.monotonic() + limit
     delay = 0.05
     warned = False
-    while True:
+    marker = None
+    try:
+        while True:
+            if not read_only:
+                _yield_to_readers(path, min(deadline, time.monotonic() + WRITER_YIELD))
+            try:
+                con = duckdb.connect(str(path), read_only=read_only)
+                con.execute(f"SET TimeZone = '{TIME_ZONE}'")
+                return con
+            except duckdb.IOException as exc:
+                if "lock" not in str(exc).lower():
+                    raise
+                if time.monotonic() + delay > deadline:
+                    raise WarehouseBusy(
+                        f"{path} stayed locked by another process for {limit:.0f} s: {exc}"
+                    ) from None
+                if not warned:
+                    log.warning("%s is locked by another process (a load?); waiting", path.name)
+                    warned = True
+                if read_only and marker is None:
+                    marker = _announce_reader(path)
+                time.sleep(delay)
+                # a reader polls often, to catch the gap a writer leaves between batches
+                delay = min(delay * 2, READER_POLL if read_only else 1.0)
+    finally:
+        if marker is not None:
+            marker.unlink(missing_ok=True)
+
+
+# A waiting reader leaves a marker file beside the warehouse; a writer about to open the
+# file again (its next batch) first waits, up to WRITER_YIELD seconds, until no live reader
+# is waiting. Without it a loader that reopens the file at once after each batch starved
+# readers (a query waited 16 s under test).
+READER_POLL = 0.05
+WRITER_YIELD = 5.0
+
+
+def _readers_dir(path: Path) -> Path:
+    return path.parent / f".{path.name}.readers"
+
+
+def _announce_reader(path: Path) -> Path | None:
+    folder = _readers_dir(path)
+    try:
+        folder.mkdir(exist_ok=True)
+        marker = folder / f"{os.getpid()}-{threading.get_ident()}"
+        marker.touch()
+        return marker
+    except OSError:
+        return None  # a read-only folder: readers still get in, only less promptly
+
+
+def _yield_to_readers(path: Path, until: float) -> None:
+    folder = _readers_dir(path)
+    while time.monotonic() < until:
         try:
-            con = duckdb.connect(str(path), read_only=read_only)
-            con.execute(f"SET TimeZone = '{TIME_ZONE}'")
-            return con
-        except duckdb.IOException as exc:
-            if "lock" not in str(exc).lower():
-                raise
-            if time.monotonic() + delay > deadline:
-                raise WarehouseBusy(
-                    f"{path} stayed locked by another process for {limit:.0f} s: {exc}"
-                ) from None
-            if not warned:
-                log.warning("%s is locked by another process (a load?); waiting", path.name)
-                warned = True
-            time.sleep(delay)
-            delay = min(delay * 2, 1.0)
+            waiting = [m for m in folder.iterdir() if _alive(m.name.split("-", 1)[0])]
+        except OSError:
+            return
+        if not waiting:
+            return
+        time.sleep(0.02)
+
+
+def _alive(pid: str) -> bool:
+    try:
+        os.kill(int(pid), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return True
