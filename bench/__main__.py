@@ -2,8 +2,12 @@
 
 Sections: cleaning (token F1 against hand extractions of real pages, and pages/s),
 extraction (precision/recall on the annotated set, MB/s, then recall on the held-out sample
-site) and conformance (pass rate per third-party suite file). Sections that need ../shared
-say so and are skipped without it.
+site), conformance (pass rate per third-party suite file) and the warehouse at scale (a
+synthetic file of 1M articles and 10M figures: load rows/s, size, example query latency).
+Sections that need ../shared say so and are skipped without it.
+
+``python -m bench warehouse`` (or ``cleaning``, ``dates``, ``conformance``, ``throughput``)
+runs one section and prints it without rewriting docs/quality.md.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import cleaning, conformance, extraction, throughput
+from bench import cleaning, conformance, extraction, throughput, warehouse
 
 REPORT = Path(__file__).resolve().parents[1] / "docs" / "quality.md"
 
@@ -25,10 +29,18 @@ SECTIONS: list[tuple[str, Callable[[list[str]], int]]] = [
     ("Dates and figures: annotated sentences, held-out sample site", extraction.main),
     ("Conformance: third-party Vietnamese suites", conformance.main),
     ("Throughput: a generated paper of 2,000 articles, side by side", throughput.main),
+    ("Warehouse at scale: 1M articles, 10M figures", warehouse.main),
 ]
+# `python -m bench NAME`: one section, by the first word of its title.
+NAMES = {title.split(":")[0].split()[0].lower(): i for i, (title, _) in enumerate(SECTIONS)}
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in NAMES:
+        title, run = SECTIONS[NAMES[argv[0]]]
+        print(f"\n=== {title} ===\n", flush=True)
+        return run(argv[1:])
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     parts = [
         "# Quality and speed",

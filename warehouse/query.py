@@ -37,6 +37,7 @@ def sandbox(con: duckdb.DuckDBPyConnection) -> None:
     limit = os.environ.get("BAOTINH_MEMORY_LIMIT")
     if limit:
         con.execute("SET memory_limit = ?", [limit])
+    con.execute("SET enable_progress_bar = false")
     con.execute("SET enable_external_access = false")
     con.execute("SET allow_community_extensions = false")
     con.execute("SET autoinstall_known_extensions = false")
