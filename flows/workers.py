@@ -10,6 +10,8 @@ it after a fix), and the other pages go on.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import logging
 import os
 import resource
@@ -30,6 +32,7 @@ from warehouse.records import PageResult
 log = logging.getLogger(__name__)
 
 QUARANTINED = "quarantined"
+_PR_SET_PDEATHSIG = 1
 
 
 @dataclass(frozen=True)
@@ -52,10 +55,18 @@ def _init_worker(memory_bytes: int) -> None:
     """In each worker: a memory ceiling, SIGALRM for time budgets, SIGINT left to the parent."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGALRM, _on_alarm)
+    _die_with_parent()
     if memory_bytes > 0:
         _, hard = resource.getrlimit(resource.RLIMIT_DATA)
         limit = memory_bytes if hard == resource.RLIM_INFINITY else min(memory_bytes, hard)
         resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
+
+
+def _die_with_parent() -> None:
+    """A worker whose parent (the forkserver) dies goes with it, instead of waiting forever
+    on a queue nobody writes to (Linux)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def run_one(
