@@ -19,6 +19,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]' || echo "Duckling unavailable: the bench skips it"
 	$(BIN)/python -m bench
 
 lint: $(STAMP)
