@@ -43,7 +43,7 @@ from prefect.concurrency.sync import concurrency as crawl_slot
 from prefect.runtime import flow_run, task_run
 from prefect.states import Completed
 
-from flows.crawl import CrawlFailed, CrawlOutcome, run_crawl
+from flows.crawl import CrawlFailed, CrawlOutcome, is_loopback, run_crawl
 from flows.health import SiteBroken, assess
 from flows.locks import PaperBusy, paper_lock
 from flows.processing import process_archive
@@ -63,7 +63,7 @@ from warehouse.schema import connect
 
 Mode = Literal["incremental", "full"]
 
-CRAWL_LIMIT = "baotinh-crawl"  # global concurrency limit: papers crawling at once
+CRAWL_LIMIT = "baotinh-crawl"  # global concurrency limit: papers crawling at once (serve sets it)
 CRAWL_RETRIES = 2
 CRAWL_RETRY_DELAYS = [60, 300]  # seconds before the first and the second retry
 
@@ -151,7 +151,9 @@ def crawl(
             state_dir=state_dir,
         )
     if failure := outcome.failure():
-        kind = SiteUnreachable if failure.startswith("no answer") else CrawlFailed
+        # A loopback site (the demo, tests) that does not answer is not coming back later.
+        transient = failure.startswith("no answer") and not is_loopback(base_url)
+        kind = SiteUnreachable if transient else CrawlFailed
         reason = f"{paper_key} from {base_url}: {failure}"
         log.error("crawl failed: %s", reason)  # the reason first, before Prefect's traceback
         raise kind(reason)
