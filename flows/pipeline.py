@@ -46,7 +46,7 @@ from prefect.states import Completed
 from flows.crawl import CrawlFailed, CrawlOutcome, is_loopback, run_crawl
 from flows.health import SiteBroken, assess
 from flows.locks import PaperBusy, paper_lock
-from flows.processing import process_archive
+from flows.processing import process_archive, stream_archive
 from registry import Site, all_sites, get_site
 from registry.config import Config
 from spiders.warc import salvage_interrupted
@@ -55,6 +55,7 @@ from warehouse.runs import (
     finish_run,
     known_article_urls,
     loaded_archive_files,
+    mark_archive_loaded,
     mark_interrupted_runs,
     register_site,
     start_run,
@@ -246,7 +247,9 @@ def _pipeline_locked(
 
     totals = LoadCounts()
     outcome: CrawlOutcome | None = None
-    scratch = config.scratch_dir / run_id
+    # The paper's scratch folder: cleared under its lock, so a killed run leaves nothing.
+    scratch = config.scratch_dir / paper.key
+    _remove_tree(scratch)
     try:
         # First what earlier runs archived but did not load, so the crawl knows those pages.
         totals.add(_load_pending(archive_dir, paper, registry, since, config.db_path))
@@ -256,10 +259,20 @@ def _pipeline_locked(
             known = known_article_urls(con, paper) if mode == "incremental" else set()
         known_file.write_text("".join(f"{u}\n" for u in sorted(known)), encoding="utf-8")
         warc = archive_dir / f"{run_id}.warc.gz"
-        outcome = crawl(
-            paper.key, registry, base, warc, known_file, since, max_articles, urls, replay,
-            config.state_dir / "crawl" / paper.key,
-        )  # fmt: skip
+        # The crawl runs in a thread while its archive is processed as it grows.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="crawl") as one:
+            crawling = one.submit(
+                copy_context().run, crawl, paper.key, registry, base, warc, known_file, since,
+                max_articles, urls, replay, config.state_dir / "crawl" / paper.key,
+            )  # fmt: skip
+            streamed = stream_archive(
+                warc, paper, since, config.db_path, crawl_done=crawling.done, log=log
+            )
+            totals.add(streamed)
+            outcome = crawling.result()
+        if outcome.warc == warc and warc.exists():
+            with connect(config.db_path) as con:
+                mark_archive_loaded(con, warc.name, paper.key, streamed.articles + streamed.skipped)
         totals.add(_load_pending(archive_dir, paper, registry, since, config.db_path))
         health = assess(outcome, totals)
     except BaseException as exc:

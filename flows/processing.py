@@ -8,7 +8,7 @@ import itertools
 import logging
 import os
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import TypeVar
@@ -20,9 +20,10 @@ from flows.pagework import (
     extract_page,
     fetched_page,
 )
+from flows.streaming import follow_pages
 from flows.workers import PagePool
 from registry import Site
-from spiders.warc import ArchivedPage, read_pages
+from spiders.warc import OPEN_SUFFIX, ArchivedPage, read_pages
 from transforms import EXTRACTOR_VERSION
 from warehouse.load import LoadCounts, load_results
 from warehouse.runs import mark_archive_loaded
@@ -49,6 +50,23 @@ def process_archive(
     with connect(db_path) as con:
         mark_archive_loaded(con, archive.name, paper.key, len(pages))
     return totals
+
+
+def stream_archive(
+    warc: Path,
+    paper: Site,
+    since: date | None,
+    db_path: Path,
+    *,
+    crawl_done: Callable[[], bool],
+    log: logging.Logger | logging.LoggerAdapter,
+) -> LoadCounts:
+    """Process the article pages of the WARC file a crawl is writing, as they are archived
+    (:func:`flows.streaming.follow_pages`), until the crawl is done. The caller marks the
+    file loaded once the crawl has closed it."""
+    open_path = warc.with_name(warc.name + OPEN_SUFFIX)
+    pages = follow_pages(open_path, warc, crawl_done)
+    return process_pages(pages, paper, since, db_path, log=log)
 
 
 def process_pages(
