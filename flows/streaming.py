@@ -10,6 +10,7 @@ to its end under whichever name it then has.
 from __future__ import annotations
 
 import time
+from itertools import pairwise
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -61,16 +62,28 @@ def follow_pages(
     while True:
         done = crawl_done()  # read before the file, so nothing written after it is missed
         path = final_path if final_path.exists() else open_path
-        if path.exists():
-            boundaries = complete_members(path, offset)
-            for start in boundaries[:-1]:
-                page = read_page_at(path, start) if _is_response(path, start) else None
-                if page is not None and page.kind in kinds:
+        try:
+            for end, page in _read_from(path, offset, kinds):
+                offset = end
+                if page is not None:
                     yield page
-            offset = boundaries[-1]
+        except FileNotFoundError:  # renamed (closed) between the check and the read
+            continue
         if done:
             return
         time.sleep(poll)
+
+
+def _read_from(
+    path: Path, offset: int, kinds: frozenset[str]
+) -> Iterator[tuple[int, ArchivedPage | None]]:
+    """(the offset after each complete record, its page if wanted) from ``offset`` on."""
+    if not path.exists():
+        return
+    boundaries = complete_members(path, offset)
+    for start, end in pairwise(boundaries):
+        page = read_page_at(path, start) if _is_response(path, start) else None
+        yield end, page if page is not None and page.kind in kinds else None
 
 
 def _is_response(path: Path, offset: int) -> bool:
