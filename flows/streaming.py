@@ -10,9 +10,9 @@ to its end under whichever name it then has.
 from __future__ import annotations
 
 import time
-from itertools import pairwise
 import zlib
 from collections.abc import Callable, Iterator
+from itertools import pairwise
 from pathlib import Path
 
 from spiders.warc import ArchivedPage, read_page_at
