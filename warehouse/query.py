@@ -25,8 +25,9 @@ FORMATS = ("table", "csv", "json", "parquet")
 QUERIES = Path(__file__).resolve().parent / "queries"
 
 
-class QueryError(ValueError):
-    """The SQL failed; the message is its first line."""
+class QueryError(ValueError, duckdb.Error):
+    """The SQL failed; the message is its first line (a ValueError for the CLI, and still a
+    ``duckdb.Error`` for callers that catch those)."""
 
 
 def sandbox(con: duckdb.DuckDBPyConnection) -> None:
