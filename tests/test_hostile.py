@@ -14,7 +14,7 @@ from flows.processing import clean_page, extract_page
 from registry.site import site_from_dict
 from spiders.warc import ArchivedPage
 from transforms.canonical import canonical_url
-from transforms.clean import clean_article
+from transforms.clean import NotAnArticle, clean_article
 from transforms.encoding import (
     UndecodablePage,
     decode_page,
@@ -293,3 +293,14 @@ def _entry() -> dict:
         "domains": ["baothu.vn"],
         "provinces_before_2025": ["Nghệ An"],
     }
+
+
+def test_a_page_nested_too_deep_is_refused_not_stored_as_its_menu() -> None:
+    menu = "".join(f'<li><a href="/muc-{i}">Chuyên mục thứ {i} của báo</a></li>' for i in range(30))
+    prose = "Thu ngân sách năm 2023 của tỉnh đạt 1.250 tỷ đồng, tăng 8,5% so với năm trước. " * 30
+    deep = "<div>" * 100_000 + f"<h1>Tin nằm rất sâu</h1><p>{prose}</p>" + "</div>" * 100_000
+    page = (
+        f"<html><head><title>Tin</title></head><body><nav><ul>{menu}</ul></nav>{deep}</body></html>"
+    )
+    with pytest.raises(NotAnArticle, match="nested too deep"):
+        clean_article(page, "https://baomau.test/tin-nam-rat-sau-1234567.html")

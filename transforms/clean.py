@@ -201,7 +201,24 @@ def _parse(html: str) -> HtmlElement:
     root = trafilatura.load_html(repair_html(html)) if html.strip() else None
     if root is None:
         raise NotAnArticle("empty or unparseable HTML")
+    _check_parsed_whole(html, root)
     return root
+
+
+MANY_TAGS = 20_000  # below this many tags a page is not checked for a truncated parse
+
+
+def _check_parsed_whole(html: str, root: HtmlElement) -> None:
+    """Refuse a page the parser silently cut short: libxml2 stops at a nesting depth of a
+    few hundred, and what is left (often the menu) must not pass for the article."""
+    tags = html.count("<")
+    if tags < MANY_TAGS:
+        return
+    elements = sum(1 for _ in root.iter())
+    if elements < tags // 8:
+        raise NotAnArticle(
+            f"the parser kept {elements} of about {tags // 2} elements: markup nested too deep"
+        )
 
 
 def choose_layout(root: HtmlElement, layouts: Sequence[PageLayout]) -> PageLayout | None:
