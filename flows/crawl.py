@@ -105,8 +105,12 @@ def run_crawl(
     urls: list[str] | None = None,
     replay: list[Path] | None = None,
     state_dir: Path | None = None,
+    stop_file: Path | None = None,
 ) -> CrawlOutcome:
     """Crawl ``site_key`` into ``warc`` with ``python -m spiders.crawl``.
+
+    The crawl is stopped (:class:`CrawlStopped`) as soon as ``stop_file`` exists: how a run
+    whose crawl runs in another thread stops it on a timeout or cancellation.
 
     ``urls`` fetches only those articles; ``replay`` serves every response from WARC files;
     ``state_dir`` keeps the paper's crawl state between runs (discovery pages for
@@ -143,7 +147,7 @@ def run_crawl(
             command.append("--local")
         log.info("crawling %s from %s (%d articles already known)", site_key, base_url, len(known))
         watched = _FailureLine(log)
-        returncode = _run_relaying_log(command, watched)
+        returncode = _run_relaying_log(command, watched, stop_file)
         stats = json.loads(stats_file.read_text(encoding="utf-8")) if stats_file.exists() else {}
     return CrawlOutcome(
         warc if warc.exists() else None, returncode, stats, urls is not None, watched.reason
@@ -228,7 +232,16 @@ def _stop(process: subprocess.Popen, grace: float = 10.0) -> None:
             continue
 
 
-def _run_relaying_log(command: list[str], log: logging.Logger | logging.LoggerAdapter) -> int:
+class CrawlStopped(RuntimeError):
+    """The run asked its crawl to stop (its stop file appeared): a timeout or cancellation
+    of the flow while the crawl ran in another thread."""
+
+
+def _run_relaying_log(
+    command: list[str],
+    log: logging.Logger | logging.LoggerAdapter,
+    stop_file: Path | None = None,
+) -> int:
     """Run ``command`` in its own process group; each line it logs on stderr is logged again
     at its own level, condensed (:class:`_Condenser`). If this thread is interrupted
     (cancellation, timeout, Ctrl-C) or the parent process dies, the crawl is ended with it."""
@@ -246,7 +259,7 @@ def _run_relaying_log(command: list[str], log: logging.Logger | logging.LoggerAd
         condenser = _Condenser(log)
         try:
             assert process.stderr is not None
-            for line in _lines(process.stderr):
+            for line in _lines(process.stderr, stop_file=stop_file):
                 condenser.feed(line)
             return process.wait()
         finally:
@@ -254,7 +267,7 @@ def _run_relaying_log(command: list[str], log: logging.Logger | logging.LoggerAd
             _stop(process)
 
 
-def _lines(stream, tick: float = 0.5) -> Iterator[str]:
+def _lines(stream, tick: float = 0.5, stop_file: Path | None = None) -> Iterator[str]:
     """The lines of ``stream``, read by a helper thread, so that this thread runs Python at
     least every ``tick`` seconds: an exception sent to it (Prefect's timeout, cancellation)
     lands even while the crawl is silent, instead of at its next log line."""
@@ -271,6 +284,8 @@ def _lines(stream, tick: float = 0.5) -> Iterator[str]:
 
     threading.Thread(target=pump, name="crawl-log", daemon=True).start()
     while True:
+        if stop_file is not None and stop_file.exists():
+            raise CrawlStopped(f"stopped by {stop_file.name}: the run was cancelled or timed out")
         try:
             line = lines.get(timeout=tick)
         except queue.Empty:

@@ -122,6 +122,7 @@ def crawl(
     urls: list[str] | None,
     replay: list[str] | None,
     state_dir: Path | None,
+    stop_file: Path | None = None,
 ) -> CrawlOutcome:
     """Fetch new articles into ``warc``; fails (red) when the crawl reached nothing.
 
@@ -150,6 +151,7 @@ def crawl(
             urls=urls,
             replay=[Path(p) for p in replay] if replay else None,
             state_dir=state_dir,
+            stop_file=stop_file,
         )
     if failure := outcome.failure():
         # A loopback site (the demo, tests) that does not answer is not coming back later.
@@ -260,14 +262,19 @@ def _pipeline_locked(
         known_file.write_text("".join(f"{u}\n" for u in sorted(known)), encoding="utf-8")
         warc = archive_dir / f"{run_id}.warc.gz"
         # The crawl runs in a thread while its archive is processed as it grows.
+        stop_file = scratch / "stop-crawl"
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="crawl") as one:
             crawling = one.submit(
                 copy_context().run, crawl, paper.key, registry, base, warc, known_file, since,
-                max_articles, urls, replay, config.state_dir / "crawl" / paper.key,
+                max_articles, urls, replay, config.state_dir / "crawl" / paper.key, stop_file,
             )  # fmt: skip
-            streamed = stream_archive(
-                warc, paper, since, config.db_path, crawl_done=crawling.done, log=log
-            )
+            try:
+                streamed = stream_archive(
+                    warc, paper, since, config.db_path, crawl_done=crawling.done, log=log
+                )
+            except BaseException:  # a timeout, a cancellation, a failed load: stop the crawl
+                stop_file.touch()
+                raise
             totals.add(streamed)
             outcome = crawling.result()
         if outcome.warc == warc and warc.exists():

@@ -74,14 +74,12 @@ LOG_DATEFORMAT = "%H:%M:%S"
 
 def local_overrides() -> dict[str, object]:
     """Settings for a server on this machine (tests, demo, bench) or a replay: no waiting
-    between requests, no throttling, many requests in flight."""
+    between requests; AutoThrottle still follows the server's latency."""
     return {
         "DOWNLOAD_DELAY": 0,
-        "AUTOTHROTTLE_ENABLED": False,
         "AUTOTHROTTLE_START_DELAY": 0.01,
         "AUTOTHROTTLE_MAX_DELAY": 5.0,
         "RETRY_BACKOFF_BASE": 0.2,
         "RETRY_BACKOFF_MAX": 5.0,
-        "CONCURRENT_REQUESTS": 32,
-        "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": 4,
     }
