@@ -23,7 +23,7 @@ from flows.pagework import (
 from flows.streaming import follow_pages
 from flows.workers import PagePool
 from registry import Site
-from spiders.warc import OPEN_SUFFIX, ArchivedPage, read_pages
+from spiders.warc import OPEN_SUFFIX, ArchivedPage
 from transforms import EXTRACTOR_VERSION
 from warehouse.load import LoadCounts, load_results
 from warehouse.runs import mark_archive_loaded
@@ -45,7 +45,8 @@ def process_archive(
 
     Each batch is one transaction; a page that is not an article or fails is a logged skip.
     """
-    pages = list(read_pages(archive, kinds=frozenset({"article"})))
+    # Complete records only: the last one of a crawl that died writing may be cut short.
+    pages = list(follow_pages(archive, archive, lambda: True))
     totals = process_pages(pages, paper, since, db_path, log=log, batch_size=batch_size)
     with connect(db_path) as con:
         mark_archive_loaded(con, archive.name, paper.key, len(pages))

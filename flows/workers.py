@@ -63,8 +63,8 @@ def _init_worker(memory_bytes: int) -> None:
 
 
 def _die_with_parent() -> None:
-    """A worker whose parent (the forkserver) dies goes with it, instead of waiting forever
-    on a queue nobody writes to (Linux)."""
+    """A worker whose parent (the run's process) dies goes with it, instead of waiting
+    forever on a queue nobody writes to (Linux)."""
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
@@ -105,8 +105,9 @@ def default_workers() -> int:
 class PagePool:
     """A pool of worker processes mapping pages to results, in order, a window ahead.
 
-    Workers are started with ``forkserver`` (never ``fork``: the caller runs threads,
-    Prefect's among them), once per pool; the pool is reused for every archive of a run.
+    Workers are started with ``spawn`` (never ``fork``: the caller runs threads, Prefect's
+    among them), once per pool, as direct children that die with the run's process; the
+    pool is reused for every archive of a run.
     """
 
     def __init__(self, workers: int | None = None, budget: Budget | None = None) -> None:
@@ -120,7 +121,7 @@ class PagePool:
             if self._executor is None:
                 self._executor = ProcessPoolExecutor(
                     max_workers=self.workers,
-                    mp_context=get_context("forkserver"),
+                    mp_context=get_context("spawn"),
                     initializer=_init_worker,
                     initargs=(self.budget.memory_bytes,),
                 )
