@@ -28,6 +28,7 @@ from flows.pipeline import pipeline
 from flows.streaming import follow_pages
 from samples.server import SAMPLE_SITES, Canned, LocalSite
 from spiders.warc import OPEN_SUFFIX, salvage_interrupted
+from tests.test_pipeline import snapshot
 from warehouse.schema import connect
 
 pytestmark = pytest.mark.slow
@@ -35,18 +36,6 @@ pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = SAMPLE_SITES / "baonghean"
 ARTICLES = 24  # in the sample
-# The rows that must not depend on when or in how many steps the data was loaded
-# (as tests/test_pipeline.py compares them).
-STABLE = {
-    "articles": "SELECT url, title, published_at, published_source, author, lead, body, version"
-    " FROM articles",
-    "figures": "SELECT a.url, f.seq, f.text, f.value, f.unit, f.period_value, f.indicator"
-    " FROM figures f JOIN articles a USING (article_id)",
-    "date_mentions": "SELECT a.url, d.seq, d.text, d.value, d.grain"
-    " FROM date_mentions d JOIN articles a USING (article_id)",
-    "pages": "SELECT DISTINCT regexp_replace(url, '^https?://[^/]+', '') AS path, skip_reason"
-    " FROM pages",
-}
 # Loaded by a sitecustomize on PYTHONPATH: a file size limit in the processes named by
 # $FAULT_FSIZE_IN (a module in their command line), others lift it again.
 SITECUSTOMIZE = """
@@ -63,11 +52,6 @@ if _role:
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def snapshot(db: Path) -> dict[str, list[tuple]]:
-    with connect(db) as con:
-        return {name: sorted(con.execute(sql).fetchall(), key=repr) for name, sql in STABLE.items()}
 
 
 def rows(db: Path, sql: str) -> list[tuple]:
