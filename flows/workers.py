@@ -10,13 +10,12 @@ it after a fix), and the other pages go on.
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import logging
 import os
 import resource
 import signal
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -32,7 +31,6 @@ from warehouse.records import PageResult
 log = logging.getLogger(__name__)
 
 QUARANTINED = "quarantined"
-_PR_SET_PDEATHSIG = 1
 
 
 @dataclass(frozen=True)
@@ -64,9 +62,17 @@ def _init_worker(memory_bytes: int) -> None:
 
 def _die_with_parent() -> None:
     """A worker whose parent (the run's process) dies goes with it, instead of waiting
-    forever on a queue nobody writes to (Linux)."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    forever on a queue nobody writes to. A watchdog thread, not ``PR_SET_PDEATHSIG``: that
+    signal fires when the *thread* that started the worker ends, and pools are started from
+    the fan-out's short-lived threads."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watchdog", daemon=True).start()
 
 
 def run_one(
