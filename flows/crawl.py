@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ctypes
 import fcntl
-import ipaddress
 import json
 import logging
 import os
@@ -22,6 +21,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from transforms.urls import is_loopback_host
 
 _PR_SET_PDEATHSIG = 1
 _LEVELS = {
@@ -82,13 +83,7 @@ class CrawlOutcome:
 
 def is_loopback(url: str) -> bool:
     """The URL's host is on this machine (the whole 127.0.0.0/8, ::1, localhost)."""
-    host = urlsplit(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    return is_loopback_host(urlsplit(url).hostname)
 
 
 def run_crawl(

@@ -171,7 +171,6 @@ def site_from_dict(entry: dict[str, Any], where: str = "registry") -> Site:
     if verified not in VERIFIED_LEVELS:
         raise ValueError(f"{label}: verified must be one of {', '.join(VERIFIED_LEVELS)}")
     family = entry.get("family")
-    shapes_of(family)  # raises for an unknown family
     return Site(
         key=key,
         name=entry["name"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Collection
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -51,7 +52,7 @@ def normalize_url(url: str, drop_params: Collection[str] = ()) -> str:
     parameters sorted, no default port."""
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
-    if scheme == "http" and not _is_loopback(parts.hostname):
+    if scheme == "http" and not is_loopback_host(parts.hostname):
         scheme = "https"
     host = (parts.hostname or "").lower().removeprefix("www.")
     netloc = host if parts.port in (None, 80, 443) else f"{host}:{parts.port}"
@@ -67,5 +68,11 @@ def rebase(url: str, origin: str) -> str:
     return urlunsplit((base.scheme, base.netloc, parts.path or "/", parts.query, ""))
 
 
-def _is_loopback(host: str | None) -> bool:
-    return host in {"127.0.0.1", "localhost", "::1"}
+def is_loopback_host(host: str | None) -> bool:
+    """The host is this machine: localhost, ::1 or anywhere in 127.0.0.0/8."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host or "").is_loopback
+    except ValueError:
+        return False
