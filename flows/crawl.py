@@ -81,6 +81,13 @@ class CrawlOutcome:
         return None
 
 
+def _count_lines(path: Path) -> int:
+    if not path.exists():
+        return 0
+    with path.open("rb") as fh:
+        return sum(1 for line in fh if line.strip())
+
+
 def is_loopback(url: str) -> bool:
     """The URL's host is on this machine (the whole 127.0.0.0/8, ::1, localhost)."""
     return is_loopback_host(urlsplit(url).hostname)
@@ -91,7 +98,7 @@ def run_crawl(
     *,
     base_url: str,
     warc: Path,
-    known: set[str],
+    known: set[str] | Path,
     since: date | None,
     max_articles: int | None,
     log: logging.Logger | logging.LoggerAdapter,
@@ -113,8 +120,12 @@ def run_crawl(
     (the demo, the tests) is crawled without politeness delays.
     """
     with _scratch(state_dir) as tmp:
-        known_file, stats_file = Path(tmp) / "known.txt", Path(tmp) / "stats.json"
-        known_file.write_text("".join(f"{url}\n" for url in sorted(known)), encoding="utf-8")
+        stats_file = Path(tmp) / "stats.json"
+        if isinstance(known, Path):  # a file of URLs the caller wrote already
+            known_file, known_count = known, _count_lines(known)
+        else:
+            known_file, known_count = Path(tmp) / "known.txt", len(known)
+            known_file.write_text("".join(f"{url}\n" for url in sorted(known)), encoding="utf-8")
         command = [
             sys.executable, "-m", "spiders.crawl",
             "--site", site_key,
@@ -140,7 +151,7 @@ def run_crawl(
             command += ["--max-articles", str(max_articles)]
         if is_loopback(base_url):
             command.append("--local")
-        log.info("crawling %s from %s (%d articles already known)", site_key, base_url, len(known))
+        log.info("crawling %s from %s (%d articles already known)", site_key, base_url, known_count)
         watched = _FailureLine(log)
         returncode = _run_relaying_log(command, watched, stop_file)
         stats = json.loads(stats_file.read_text(encoding="utf-8")) if stats_file.exists() else {}

@@ -133,7 +133,6 @@ def crawl(
     attempt = task_run.run_count or 1
     if attempt > 1:  # a retry writes its own file; the loader takes any left by the first
         warc = warc.with_name(f"{warc.name.removesuffix('.warc.gz')}-try{attempt}.warc.gz")
-    known = set(known_file.read_text(encoding="utf-8").split()) if known_file.exists() else set()
     asked = time.monotonic()
     with _crawl_slot():
         waited = time.monotonic() - asked
@@ -143,7 +142,7 @@ def crawl(
             paper_key,
             base_url=base_url,
             warc=warc,
-            known=known,
+            known=known_file,
             since=since,
             max_articles=max_articles,
             log=log,
