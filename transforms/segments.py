@@ -35,19 +35,17 @@ class Segments:
     paragraphs: list[int]
     sentences: list[int]
     clauses: list[int]
-    _memo: dict[tuple[str, int], tuple[int, int]] = field(default_factory=dict, compare=False)
+    # (start, end) of each piece, trailing space excluded, by kind: computed once
+    _spans: dict[str, list[tuple[int, int]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def _span(self, kind: str, starts: list[int], pos: int) -> tuple[int, int]:
-        i = max(bisect_right(starts, pos) - 1, 0)
-        key = (kind, i)
-        span = self._memo.get(key)
-        if span is None:
-            end = starts[i + 1] if i + 1 < len(starts) else len(self.text)
-            start = starts[i]
-            while end > start and self.text[end - 1].isspace():
-                end -= 1
-            span = self._memo[key] = (start, end)
-        return span
+        spans = self._spans.get(kind)
+        if spans is None:
+            spans = self._spans[kind] = _trimmed_spans(self.text, starts)
+        i = bisect_right(starts, pos) - 1
+        return spans[i if i > 0 else 0]
 
     def paragraph(self, pos: int) -> tuple[int, int]:
         """``(start, end)`` of the paragraph holding ``pos``, trailing space excluded."""
@@ -59,9 +57,20 @@ class Segments:
 
     def clause(self, pos: int) -> tuple[int, int]:
         """``(start, end)`` of the clause holding ``pos`` (never crosses a sentence)."""
-        s_start, s_end = self.sentence(pos)
+        s_start, s_end = self._span("s", self.sentences, pos)
         start, end = self._span("c", self.clauses, pos)
-        return max(start, s_start), min(end, s_end)
+        return (start if start > s_start else s_start), (end if end < s_end else s_end)
+
+
+def _trimmed_spans(text: str, starts: list[int]) -> list[tuple[int, int]]:
+    """``(start, end)`` from each start to the next (or the text's end), trailing space cut."""
+    spans = []
+    for k, start in enumerate(starts):
+        end = starts[k + 1] if k + 1 < len(starts) else len(text)
+        if end > start and text[end - 1].isspace():
+            end = start + len(text[start:end].rstrip())  # str.rstrip() cuts what isspace() sees
+        spans.append((start, end))
+    return spans
 
 
 def _abbreviation_before(text: str, end: int) -> bool:
