@@ -14,8 +14,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
-from transforms.date_tables import DateTables, alternation, date_tables
+from transforms.date_tables import DateTables, alternation, date_tables, norm_key
 
 Y4 = r"\d{4}(?!\d)"
 NUM_R = r"(?![\w/]|[.,]\d)"  # a number ends here
@@ -40,6 +41,9 @@ class Rule:
     core: re.Pattern[str]
     head: re.Pattern[str] | None
     numeric: bool  # the core starts with a number: no letter, digit, "/", "." or "," before
+    # Words one of which the core must contain (lowercase, as in the lowercased text): a
+    # text holding none of them is not scanned. Empty: always scanned.
+    needles: tuple[str, ...] = ()
 
 
 class Hit:
@@ -120,6 +124,37 @@ def year_slot(t: DateTables, *, sep: bool = True, space: bool = True) -> str:
         alts.append(r"\s+(?P<yb>(?:1[89]|2[01])\d\d(?!\d))")
     alts.append(rf"\s+(?:của\s+)?năm\s+(?P<yr>{rel}){W_R}")
     return "(?:(?:" + "|".join(alts) + rf"){NUM_R})"
+
+
+def _first_words(words: Any) -> tuple[str, ...]:
+    """The first word of each phrase: ``alternation(words)`` cannot match without one."""
+    return tuple(sorted({norm_key(w).split()[0] for w in words}))
+
+
+def _needles(t: DateTables) -> dict[str, tuple[str, ...]]:
+    """Per rule of :func:`grammar`, words one of which its core always contains (the rules
+    on digits are skipped by the caller on text without digits)."""
+    month = ("tháng", "thg")
+    units = ("ngày", "tuần", "tháng", "quý", "năm")
+    return {
+        "day_words": month,
+        "month": month,
+        "quarter": ("quý",),
+        "quarter_pair": ("quý",),
+        "months_of_year": ("tháng",),
+        "half": ("nửa",),
+        "year": ("năm",),
+        "relative_year": ("năm",),
+        "year_part": ("năm",),
+        "relative_period": ("tuần", "tháng", "quý"),
+        "count_periods": units,
+        "periods_ago": ("cách",),
+        "relative_day": _first_words(t.relative_days),
+        "day_part_relative": _first_words(t.day_parts),
+        "weekday": _first_words(t.weekdays),
+        "holiday": _first_words(t.holidays),
+        "month_pair": ("tháng",),
+    }
 
 
 @dataclass(frozen=True)
@@ -268,9 +303,10 @@ def grammar() -> Grammar:
             False,
         ),
     ]
+    needles = _needles(t)
     future = alternation(t.future_markers)
     return Grammar(
-        rules=tuple(Rule(n, re.compile(c), h, num) for n, c, h, num in spec),
+        rules=tuple(Rule(n, re.compile(c), h, num, needles.get(n, ())) for n, c, h, num in spec),
         future=re.compile(rf"(?<!\w){future}{W_R}(?!\s+(?:số\s+)?\d)"),
         past=re.compile(rf"(?<!\w){alternation(t.past_markers)}{W_R}"),
         lunar=re.compile(rf"\s*[(,]?\s*(?:tức\s+)?{alternation(t.lunar_markers)}{W_R}"),

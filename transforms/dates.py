@@ -75,9 +75,12 @@ def _candidates(ctx: Context) -> list[_Candidate]:
     found: list[_Candidate] = []
     has_digit = _DIGIT.search(ctx.low) is not None
     lunar = grammar().lunar
+    low = ctx.low
     for rule in grammar().rules:
         if not has_digit and rule.name in _DIGIT_RULES:
             continue
+        if rule.needles and not any(word in low for word in rule.needles):
+            continue  # the core cannot match: none of its words is in the text
         handler = HANDLERS[rule.name]
         for hit in scan(rule, ctx.low):
             atoms = handler(hit, ctx)

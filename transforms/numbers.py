@@ -341,7 +341,11 @@ def _spelled_re() -> re.Pattern[str]:
     heads = "|".join(sorted(map(re.escape, lex.heads), key=len, reverse=True))
     point = "|".join(map(re.escape, lex.decimal_point))
     zero = rf"không(?=\s+(?:{point})\b)"  # "không phẩy năm"; a bare "không" means "not"
-    return re.compile(rf"(?<!\w)(?:{heads}|{zero})(?:\s+(?:{word}))*(?!\w)", re.IGNORECASE)
+    # the first letters of the heads first: the engine then skips other positions fast
+    first = "".join(sorted({re.escape(w[0]) for w in [*lex.heads, "không"]}))
+    return re.compile(
+        rf"(?=[{first}])(?<!\w)(?:{heads}|{zero})(?:\s+(?:{word}))*(?!\w)", re.IGNORECASE
+    )
 
 
 @cache

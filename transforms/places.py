@@ -85,7 +85,9 @@ def province_spellings() -> dict[str, str]:
 def _province_re() -> re.Pattern[str]:
     spellings = sorted(province_spellings(), key=len, reverse=True)
     alternatives = "|".join(re.escape(s) for s in spellings)
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?![\w-])")
+    # a name's first letter first: the engine then skips every other position fast
+    first = "".join(sorted({re.escape(s[0]) for s in spellings}))
+    return re.compile(rf"(?=[{first}])(?<!\w)(?:{alternatives})(?![\w-])")
 
 
 @dataclass(frozen=True)
