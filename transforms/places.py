@@ -45,8 +45,10 @@ _TONE_SWAPS = {"óa": "oá", "òa": "oà", "ỏa": "oả", "õa": "oã", "ọa":
 _LOWER_UNIT = r"huyện|quận|thị xã|xã|phường|thị trấn|thôn|bản|ấp|xóm|làng|khu phố"
 _UNIT_WORD = rf"(?:{_LOWER_UNIT}|thành phố|TP\.?|Huyện|Quận|Thị xã|Xã|Phường|Thị trấn)"
 _NAME_WORD = rf"(?:[{UPPER}][^\W\d_]*|\d{{1,2}})"
-_DISTRICT = re.compile(
-    rf"(?<!\w)(?P<unit>{_UNIT_WORD})[ \t]+(?P<name>{_NAME_WORD}(?:[ \t]+[{UPPER}][^\W\d_]*){{0,3}})"
+_UNIT_FIRST = "".join(sorted({w[0] for w in _UNIT_WORD[3:-1].split("|")}))  # "huyện" -> "h"
+_DISTRICT = re.compile(  # the unit word's first letter first: other positions are skipped fast
+    rf"(?=[{_UNIT_FIRST}])(?<!\w)(?P<unit>{_UNIT_WORD})"
+    rf"[ \t]+(?P<name>{_NAME_WORD}(?:[ \t]+[{UPPER}][^\W\d_]*){{0,3}})"
 )
 _BEFORE_LOWER_UNIT = re.compile(rf"(?:^|[^\w])(?:{_LOWER_UNIT})[ \t]+$", re.I)
 
