@@ -520,3 +520,45 @@ def test_a_bare_number_before_a_unit_is_not_a_year() -> None:
     text = "Giá vé từ 1000 VNĐ tới 2000 VNĐ, hoàn thành trước 2030."
     mentions = extract_dates(text, date(2024, 5, 1))
     assert [(m.text, m.value) for m in mentions] == [("2030", "2030")]
+
+
+# --------------------------------------------------------------------------- speed-ups
+# Shortcuts taken for speed (issue 9) must find exactly what the plain patterns find.
+
+
+def test_words_before_reads_backwards_as_the_tail_pattern_finds() -> None:
+    import random
+
+    from transforms.date_rules import _TAIL_WORDS, Context
+    from transforms.date_tables import date_tables
+
+    rng = random.Random(9)
+    pieces = ["a", "ă", "Đ", "1", "_", " ", " ", "\t", "\xa0", "\n", ",", "-", "năm ", "từ  "]
+    for _ in range(400):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 140)))
+        ctx = Context(text, text, REF, "past", date_tables())
+        for pos in range(len(text) + 1):
+            m = _TAIL_WORDS.search(text, max(0, pos - 60), pos)
+            assert ctx.words_before(pos) == (m.group(0).split() if m else []), (text, pos)
+
+
+def test_every_rule_hit_holds_one_of_its_needles() -> None:
+    """A rule is skipped on text without its needles: every hit must contain one."""
+    from transforms.date_grammar import grammar, lowered
+
+    texts = [
+        json.loads(line)["text"]
+        for path in sorted((Path(__file__).parent / "annotated").glob("*.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    checked = 0
+    for rule in grammar().rules:
+        if not rule.needles:
+            assert rule.numeric, rule.name  # rules on digits are skipped on text without any
+            continue
+        for text in texts:
+            for m in rule.core.finditer(lowered(text)):
+                assert any(word in m.group() for word in rule.needles), (rule.name, m.group())
+                checked += 1
+    assert checked > 100

@@ -83,9 +83,23 @@ class Context:
         return i < len(self._blocked) and self._blocked[i][0] < end
 
     def words_before(self, pos: int) -> list[str]:
-        """Up to four lowercase words right before ``pos`` (only spaces in between)."""
-        m = _TAIL_WORDS.search(self.low, max(0, pos - 60), pos)
-        return m.group(0).split() if m else []
+        """Up to four lowercase words right before ``pos`` (only spaces in between).
+
+        What ``_TAIL_WORDS.search(low, max(0, pos - 60), pos)`` finds, read backwards:
+        the words and spaces before ``pos`` are matched in reverse from ``pos`` (from before
+        a final newline, where that pattern's ``$`` also matches), instead of trying every
+        start in the window.
+        """
+        low = self.low
+        lo = pos - 60 if pos > 60 else 0
+        end = pos - 1 if pos > lo and low[pos - 1] == "\n" else pos
+        m = _TAIL_WORDS_REVERSED.match(low[lo:end][::-1])
+        if m is None:
+            return []
+        words = m.group(0)[::-1].split()
+        if m.end() == end - lo and lo and _WORD_CHAR.match(low, lo - 1):
+            words = words[1:]  # the window cut a word: it cannot open the tail
+        return words
 
     def preceded_by(self, pos: int, table: frozenset[str]) -> bool:
         words = self.words_before(pos)
@@ -136,7 +150,9 @@ class Context:
         return -1 if g.past.search(self.low, first, stop) else 0
 
 
-_TAIL_WORDS = re.compile(r"(?<!\w)(?:\w+[ \t\xa0]+){1,4}$")
+_TAIL_WORDS = re.compile(r"(?<!\w)(?:\w+[ \t\xa0]+){1,4}$")  # the reference of words_before
+_TAIL_WORDS_REVERSED = re.compile(r"(?:[ \t\xa0]+\w+(?!\w)){1,4}")  # on the reversed window
+_WORD_CHAR = re.compile(r"\w")
 _HEAD_WORD = re.compile(r"[ \t\xa0]*(\w+)")
 _SENTENCE_END = re.compile(r"[.!?…](?=\s|$)|\n")
 _CLAUSE_END = re.compile(r"[,;:()]")

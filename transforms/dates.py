@@ -21,10 +21,11 @@ import bisect
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
-from transforms.date_grammar import grammar, lowered, scan
+from transforms.date_grammar import Rule, grammar, lowered, scan
 from transforms.date_resolve import resolve_all
-from transforms.date_rules import HANDLERS, Atom, Context, Prefer
+from transforms.date_rules import HANDLERS, Atom, Context, Handler, Prefer
 from transforms.date_tables import date_tables, norm_key
 from transforms.models import DateMention
 from transforms.periods import period_start
@@ -71,18 +72,30 @@ UNTIL_NOW = re.compile(
 FROM_BEFORE = re.compile(r"(?<!\w)(?:kể\s+)?từ\s+$")
 
 
+@cache
+def _plan() -> tuple[tuple[Rule, Handler, bool, tuple[str, ...]], ...]:
+    """Each rule with its handler, whether it needs a digit, and its needles (built once)."""
+    return tuple(
+        (rule, HANDLERS[rule.name], rule.name in _DIGIT_RULES, rule.needles)
+        for rule in grammar().rules
+    )
+
+
 def _candidates(ctx: Context) -> list[_Candidate]:
     found: list[_Candidate] = []
-    has_digit = _DIGIT.search(ctx.low) is not None
-    lunar = grammar().lunar
     low = ctx.low
-    for rule in grammar().rules:
-        if not has_digit and rule.name in _DIGIT_RULES:
+    has_digit = _DIGIT.search(low) is not None
+    lunar = grammar().lunar
+    for rule, handler, needs_digit, needles in _plan():
+        if needs_digit and not has_digit:
             continue
-        if rule.needles and not any(word in low for word in rule.needles):
-            continue  # the core cannot match: none of its words is in the text
-        handler = HANDLERS[rule.name]
-        for hit in scan(rule, ctx.low):
+        if needles:
+            for word in needles:
+                if word in low:
+                    break
+            else:
+                continue  # the core cannot match: none of its words is in the text
+        for hit in scan(rule, low):
             atoms = handler(hit, ctx)
             if not atoms:
                 continue
