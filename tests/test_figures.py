@@ -407,3 +407,29 @@ def test_switchboard_numbers_in_any_grouping_are_not_figures() -> None:
     text = "Liên hệ tổng đài 0238.3 844 612 hoặc 0912 345 678; đã hỗ trợ 250 hộ."
     figures = extract_figures(text, date(2024, 5, 1))
     assert [(f.value, f.unit) for f in figures] == [(250, "hộ")]
+
+
+def test_unit_lookup_by_first_character_matches_the_full_unit_pattern() -> None:
+    """The unit after a number is matched with only the forms that can start there (issue 9
+    speed-up): it must find what the pattern of all forms finds, everywhere."""
+    import json
+    import random
+
+    from transforms.figure_units import _unit_match, _unit_re
+
+    texts = [
+        json.loads(line)["text"]
+        for path in sorted((Path(__file__).parent / "annotated").glob("*.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    rng = random.Random(9)
+    texts += [t.upper() for t in texts[:50]]
+    alphabet = "kK\u212a gGmMſ%$₫°cC/ \t²đĐ"  # with the Kelvin sign and the long s
+    texts += ["".join(rng.choice(alphabet) for _ in range(30)) for _ in range(200)]
+    full = _unit_re()
+    for text in texts:
+        for pos in range(len(text) + 1):
+            expected = full.match(text, pos)
+            got = _unit_match(text, pos)
+            assert (got and got.span()) == (expected and expected.span()), (text, pos)

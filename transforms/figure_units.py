@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from transforms.lexicon import lexicon
 
@@ -37,11 +37,39 @@ class UnitMatch:
         return self.source in ("lexicon", "unit", "classifier")
 
 
-@cache
-def _unit_re() -> re.Pattern[str]:
-    forms = sorted(lexicon().units, key=len, reverse=True)
+def _unit_pattern(forms: list[str]) -> re.Pattern[str]:
     alternation = "|".join(re.escape(f) for f in forms)
     return re.compile(rf"[ \t]?(?:{alternation})(?![\w²³/])|[ \t]?(?:{alternation})(?=/)", re.I)
+
+
+@cache
+def _unit_re() -> re.Pattern[str]:
+    return _unit_pattern(sorted(lexicon().units, key=len, reverse=True))
+
+
+@lru_cache(maxsize=4096)
+def _unit_re_from(char: str) -> re.Pattern[str] | None:
+    """:func:`_unit_re` restricted to the forms whose first character matches ``char`` (case
+    ignored as the pattern ignores it), in the same order; None when no form does. At a
+    given position only those forms can match, so the two patterns find the same unit,
+    but this one does not try all of the forms there."""
+    forms = sorted(lexicon().units, key=len, reverse=True)
+    kept = [f for f in forms if re.fullmatch(re.escape(f[0]), char, re.I)]
+    return _unit_pattern(kept) if kept else None
+
+
+def _unit_match(text: str, pos: int) -> re.Match[str] | None:
+    """``_unit_re().match(text, pos)``. No unit form starts with a space or a tab, so the
+    unit's first character is at ``pos``, or right after one space or tab there."""
+    if pos >= len(text):
+        return None
+    char = text[pos]
+    if char in " \t":
+        if pos + 1 >= len(text):
+            return None
+        char = text[pos + 1]
+    pattern = _unit_re_from(char)
+    return pattern.match(text, pos) if pattern is not None else None
 
 
 @cache
@@ -122,7 +150,7 @@ def unit_after(text: str, pos: int, allow_fallback: bool = True) -> UnitMatch:
             unit, text[words_m.start(1) : end], "count", words_m.start(1), end, "lexicon"
         )  # type: ignore[union-attr]
 
-    m = _unit_re().match(text, pos)
+    m = _unit_match(text, pos)
     if m:
         surface = m.group().strip()
         found = _lookup_unit(surface)
