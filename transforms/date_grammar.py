@@ -41,8 +41,9 @@ class Rule:
     core: re.Pattern[str]
     head: re.Pattern[str] | None
     numeric: bool  # the core starts with a number: no letter, digit, "/", "." or "," before
-    # Words one of which the core must contain (lowercase, as in the lowercased text): a
-    # text holding none of them is not scanned. Empty: always scanned.
+    # Words one of which every match of the core starts with (lowercase, as in the lowercased
+    # text): a text holding none of them is not scanned, and the scan starts at the first
+    # one. Empty: scanned from the start (the rules on digits start at the first digit).
     needles: tuple[str, ...] = ()
 
 
@@ -82,9 +83,10 @@ class Hit:
         return self.head
 
 
-def scan(rule: Rule, low: str) -> Iterator[Hit]:
-    """Every hit of ``rule`` in the lowercased text ``low``."""
-    for core in rule.core.finditer(low):
+def scan(rule: Rule, low: str, pos: int = 0) -> Iterator[Hit]:
+    """Every hit of ``rule`` in the lowercased text ``low`` (``pos``: where a match can start
+    at the earliest; the patterns look behind it as they would without it)."""
+    for core in rule.core.finditer(low, pos):
         start = core.start()
         if start:
             before = low[start - 1]
@@ -132,8 +134,8 @@ def _first_words(words: Any) -> tuple[str, ...]:
 
 
 def _needles(t: DateTables) -> dict[str, tuple[str, ...]]:
-    """Per rule of :func:`grammar`, words one of which its core always contains (the rules
-    on digits are skipped by the caller on text without digits)."""
+    """Per rule of :func:`grammar`, words one of which every match of its core starts with
+    (the rules on digits start with a digit)."""
     month = ("tháng", "thg")
     units = ("ngày", "tuần", "tháng", "quý", "năm")
     return {
@@ -145,7 +147,7 @@ def _needles(t: DateTables) -> dict[str, tuple[str, ...]]:
         "half": ("nửa",),
         "year": ("năm",),
         "relative_year": ("năm",),
-        "year_part": ("năm",),
+        "year_part": ("đầu", "cuối", "giữa"),
         "relative_period": ("tuần", "tháng", "quý"),
         "count_periods": units,
         "periods_ago": ("cách",),

@@ -84,18 +84,24 @@ def _plan() -> tuple[tuple[Rule, Handler, bool, tuple[str, ...]], ...]:
 def _candidates(ctx: Context) -> list[_Candidate]:
     found: list[_Candidate] = []
     low = ctx.low
-    has_digit = _DIGIT.search(low) is not None
+    digit = _DIGIT.search(low)
+    first_digit = digit.start() if digit else -1
     lunar = grammar().lunar
     for rule, handler, needs_digit, needles in _plan():
-        if needs_digit and not has_digit:
+        if needs_digit and first_digit < 0:
             continue
+        # Every match starts with one of the needles (or a digit): scan from the first one
+        # in the text, and not at all without any.
+        first = first_digit if rule.numeric else 0
         if needles:
+            first = -1
             for word in needles:
-                if word in low:
-                    break
-            else:
-                continue  # the core cannot match: none of its words is in the text
-        for hit in scan(rule, low):
+                at = low.find(word)
+                if at >= 0 and (first < 0 or at < first):
+                    first = at
+            if first < 0:
+                continue
+        for hit in scan(rule, low, first):
             atoms = handler(hit, ctx)
             if not atoms:
                 continue
