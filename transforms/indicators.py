@@ -46,12 +46,24 @@ def _linking_words() -> frozenset[str]:
     return lex.indicator_trims | lex.indicator_predicates
 
 
+@cache
+def _linking_last_words() -> frozenset[str]:
+    """The last word of each linking phrase: a tail ending in another word is none of them."""
+    return frozenset(p.rsplit(" ", 1)[-1] for p in _linking_words())
+
+
 def _trim_tail(words: list[str]) -> tuple[list[str], bool]:
-    """Drop linking words from the end; also say whether one of them was a predicate."""
+    """Drop linking words from the end; also say whether one of them was a predicate.
+
+    ``words`` hold no spaces (split text), so a tail's last word is its last piece.
+    """
     predicates = lexicon().indicator_predicates
     linking = _linking_words()
+    last_words = _linking_last_words()
     predicate = False
     while words:
+        if words[-1].lower() not in last_words:
+            break
         for size in (3, 2, 1):
             if len(words) < size:
                 continue

@@ -19,6 +19,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache
+from operator import attrgetter
 
 from transforms.lexicon import Lexicon, lexicon
 
@@ -40,6 +41,8 @@ def to_number(value: Decimal) -> int | float:
 
 def parse_digits(s: str) -> Decimal | None:
     """One digit token with Vietnamese separators (no sign, no words), or None."""
+    if s.isdecimal():  # the common case, as the _PLAIN branch below reads it
+        return Decimal("0" + s)
     if not s or s == ",":
         return None
     if _THOUSANDS_DOT.fullmatch(s):
@@ -394,11 +397,12 @@ def scan_numbers(text: str) -> Iterator[NumberMatch]:
     """
     found: list[NumberMatch] = []
     suffixes = lexicon().suffixes
+    shorthand_after = _shorthand_after_re().match
     for m in _DIGIT_TOKEN.finditer(text):
         value = parse_digits(m.group())
         if value is None:
             continue
-        short = _shorthand_after_re().match(text, m.end())
+        short = shorthand_after(text, m.end())
         if short:
             scale = suffixes[short.group(1)]
             tail = Decimal("0." + short.group(2)) if short.group(2) else 0
@@ -415,8 +419,11 @@ def scan_numbers(text: str) -> Iterator[NumberMatch]:
         match = _spelled_at(m.start(), m.group())
         if match is not None:
             found.append(match)
-    found.sort(key=lambda n: n.start)
+    found.sort(key=_START)
     return iter(found)
+
+
+_START = attrgetter("start")
 
 
 def _spelled_at(start: int, run: str) -> NumberMatch | None:
