@@ -168,13 +168,18 @@ def _prev_word_is_name(text: str, pos: int, sentence_start: int) -> bool:
 class _Reader:
     """Reads figures from the number candidates of one text."""
 
-    def __init__(self, text: str, segments: Segments, blocked: _Blocked) -> None:
+    def __init__(
+        self,
+        text: str,
+        segments: Segments,
+        blocked: _Blocked,
+        numbers: Sequence[NumberMatch] | None = None,
+    ) -> None:
         self.text = text
         self.segments = segments
         self.blocked = blocked
-        self.candidates = [
-            n for n in scan_numbers(text) if not blocked.overlaps(n.start, n.digits_end)
-        ]
+        numbers = scan_numbers(text) if numbers is None else numbers
+        self.candidates = [n for n in numbers if not blocked.overlaps(n.start, n.digits_end)]
         self._by_start = {n.start: n for n in self.candidates}
 
     def drafts(self) -> list[_Draft]:
@@ -495,11 +500,16 @@ def extract_figures(
     ``dates`` are the date mentions of ``text``; computed with
     :func:`transforms.dates.extract_dates` when not given.
     """
+    numbers = list(scan_numbers(text))
+    if not numbers:
+        return []  # nothing to read: skip dates, segmenting and the rest
     if dates is None:
         dates = extract_dates(text, reference)
     segments = segment(text)
     blocked = _Blocked([(m.start, m.end) for m in dates] + protected_spans(text))
-    drafts = _without_lone_weak(_Reader(text, segments, blocked).drafts(), segments)
+    drafts = _without_lone_weak(_Reader(text, segments, blocked, numbers).drafts(), segments)
+    if not drafts:
+        return []
     periods = PeriodFinder(text, segments, dates, reference)
     contexts = _contexts(text, drafts, segments, dates, periods, PlaceFinder(text, segments))
     return [_to_figure(text, d, c) for d, c in zip(drafts, contexts, strict=True)]
