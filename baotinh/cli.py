@@ -13,28 +13,42 @@ import pkgutil
 import sys
 from typing import NoReturn
 
-from baotinh import commands
+from baotinh import commands, supervise
 from baotinh.commands.demo import EXAMPLE_QUERY
 
-__all__ = ["EXAMPLE_QUERY", "build_parser", "main"]
+__all__ = ["EXAMPLE_QUERY", "build_parser", "entry", "main"]
 
 
-def main(argv: list[str] | None = None) -> int:
+def entry() -> NoReturn:
+    """The ``baotinh`` program. Commands that run flows are supervised (see
+    :mod:`baotinh.supervise`): nothing they start outlives them, even after ``kill -9``."""
+    sys.exit(main(supervised=True))
+
+
+def main(argv: list[str] | None = None, *, supervised: bool = False) -> int:
     """Run one command. A user mistake or a known runtime condition ends with one line on
-    stderr and a non-zero exit; ``--debug`` (or ``$BAOTINH_DEBUG=1``) shows the traceback."""
+    stderr and a non-zero exit; ``--debug`` (or ``$BAOTINH_DEBUG=1``) shows the traceback.
+    ``supervised``: run a command that starts flows in a supervised child process."""
     # Prefect's local server would otherwise try to send usage analytics on every run.
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     parser = build_parser()
     args = parser.parse_args(argv)
     debug = args.debug or os.environ.get("BAOTINH_DEBUG") == "1"
+    if supervised and args.runs_flows and supervise.available():
+        if supervise.supervisor_pid() is None:
+            return supervise.run_supervised(sys.argv[1:] if argv is None else list(argv))
+        supervise.become_supervised_child()
     try:
         return args.handler(args)
     except BrokenPipeError:  # `baotinh ... | head`: the reader has all it wanted
         _silence_stdout()
         return 141
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         if debug:
             raise
+        if isinstance(exc, supervise.Terminated):
+            print("baotinh: terminated", file=sys.stderr)
+            return 143
         print("baotinh: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:
@@ -43,6 +57,11 @@ def main(argv: list[str] | None = None) -> int:
         code, message = describe(exc)
         print(f"baotinh: {message}", file=sys.stderr)
         return code
+    except BaseException as exc:
+        if debug or not _is_termination(exc):
+            raise
+        print("baotinh: terminated", file=sys.stderr)  # SIGTERM during a flow
+        return 143
 
 
 def describe(exc: Exception) -> tuple[int, str]:
@@ -59,6 +78,13 @@ def describe(exc: Exception) -> tuple[int, str]:
     if isinstance(exc, (ValueError, OSError)):
         return 2, f"error: {_first_line(exc)}"
     return 1, f"error: {type(exc).__name__}: {_first_line(exc)} (--debug shows where)"
+
+
+def _is_termination(exc: BaseException) -> bool:
+    """Prefect's flow engine turns SIGTERM into its ``TerminationSignal``."""
+    prefect_exceptions = sys.modules.get("prefect.exceptions")
+    signal_type = getattr(prefect_exceptions, "TerminationSignal", None)
+    return signal_type is not None and isinstance(exc, signal_type)
 
 
 def _is_duckdb(exc: Exception) -> bool:
@@ -98,7 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     for module in command_modules():
         sub = subparsers.add_parser(module.NAME, help=module.SUMMARY, description=module.SUMMARY)
         module.add_arguments(sub)
-        sub.set_defaults(handler=module.run)
+        sub.set_defaults(handler=module.run, runs_flows=getattr(module, "RUNS_FLOWS", False))
     return parser
 
 
@@ -109,4 +135,4 @@ def command_modules() -> list:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

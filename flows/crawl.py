@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ctypes
 import fcntl
 import json
 import logging
@@ -22,9 +21,9 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from flows.processes import die_with_parent
 from transforms.urls import is_loopback_host
 
-_PR_SET_PDEATHSIG = 1
 _LEVELS = {
     name: getattr(logging, name) for name in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 }
@@ -213,15 +212,6 @@ class _FailureLine(logging.LoggerAdapter):
         super().log(level, msg, *args, **kwargs)  # type: ignore[arg-type]
 
 
-def _die_with_parent() -> None:
-    """In the child, before exec: get SIGTERM when the process that started it dies (Linux)."""
-    try:
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
-    except OSError:
-        pass  # not Linux: the finally clause of the parent still ends the crawl
-
-
 def _stop(process: subprocess.Popen, grace: float = 10.0) -> None:
     """End the crawl's whole process group: SIGTERM (Scrapy closes its archive), then KILL."""
     if process.poll() is not None:
@@ -260,7 +250,7 @@ def _run_relaying_log(
         encoding="utf-8",
         errors="replace",
         start_new_session=True,
-        preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+        preexec_fn=die_with_parent if sys.platform == "linux" else None,
     ) as process:
         condenser = _Condenser(log)
         try:

@@ -7,10 +7,11 @@ never leaves a stale lock behind: the next run simply gets it.
 from __future__ import annotations
 
 import fcntl
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from flows.processes import command_pid
 
 
 class PaperBusy(RuntimeError):
@@ -32,7 +33,7 @@ def paper_lock(state_dir: Path, key: str) -> Iterator[None]:
             raise PaperBusy(f"{key} is being crawled by {holder}; this run skips it") from None
         fh.seek(0)
         fh.truncate()
-        fh.write(f"pid {os.getpid()}")
+        fh.write(f"pid {command_pid()}")
         fh.flush()
         try:
             yield

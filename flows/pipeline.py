@@ -22,10 +22,11 @@ summary of the most notable new figures, and a progress bar while it runs.
 from __future__ import annotations
 
 import shutil
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import AbstractContextManager, ExitStack, nullcontext
-from contextvars import copy_context
+from contextvars import ContextVar, copy_context
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Literal
@@ -40,6 +41,7 @@ from prefect.artifacts import (
 )
 from prefect.cache_policies import NO_CACHE
 from prefect.concurrency.sync import concurrency as crawl_slot
+from prefect.exceptions import TerminationSignal
 from prefect.runtime import flow_run, task_run
 from prefect.states import Completed
 
@@ -50,7 +52,7 @@ from flows.processing import process_archive, stream_archive
 from registry import Site, all_sites, get_site
 from registry.config import Config
 from spiders.warc import salvage_interrupted
-from warehouse.load import LoadCounts
+from warehouse.records import LoadCounts
 from warehouse.runs import (
     finish_run,
     known_article_urls,
@@ -67,6 +69,18 @@ Mode = Literal["incremental", "full"]
 CRAWL_LIMIT = "baotinh-crawl"  # global concurrency limit: papers crawling at once (serve sets it)
 CRAWL_RETRIES = 2
 CRAWL_RETRY_DELAYS = [60, 300]  # seconds before the first and the second retry
+
+
+# Set while a fan-out is being interrupted (Ctrl-C, SIGTERM, cancellation): its papers,
+# running in other threads that no signal reaches, stop their crawls and end `interrupted`.
+_STOPPING: ContextVar[threading.Event | None] = ContextVar("baotinh_stopping", default=None)
+
+
+_FAN_OUT_STOPPED = "the run was interrupted before this paper was done"
+
+
+class RunInterrupted(RuntimeError):
+    """The fan-out this paper's run belongs to was interrupted."""
 
 
 class SiteUnreachable(CrawlFailed):
@@ -262,29 +276,41 @@ def _pipeline_locked(
         warc = archive_dir / f"{run_id}.warc.gz"
         # The crawl runs in a thread while its archive is processed as it grows.
         stop_file = scratch / "stop-crawl"
+        stopping = _STOPPING.get()
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="crawl") as one:
             crawling = one.submit(
                 copy_context().run, crawl, paper.key, registry, base, warc, known_file, since,
                 max_articles, urls, replay, config.state_dir / "crawl" / paper.key, stop_file,
             )  # fmt: skip
+
+            def crawl_done() -> bool:
+                if stopping is not None and stopping.is_set():
+                    stop_file.touch()  # the crawl saves its frontier and ends
+                return crawling.done()
+
             try:
                 streamed = stream_archive(
-                    warc, paper, since, config.db_path, crawl_done=crawling.done, log=log
+                    warc, paper, since, config.db_path, crawl_done=crawl_done, log=log
                 )
             except BaseException:  # a timeout, a cancellation, a failed load: stop the crawl
                 stop_file.touch()
                 raise
             totals.add(streamed)
             outcome = crawling.result()
+        if stopping is not None and stopping.is_set():
+            raise RunInterrupted(_FAN_OUT_STOPPED)
         if outcome.warc == warc and warc.exists():
             with connect(config.db_path) as con:
                 mark_archive_loaded(con, warc.name, paper.key, streamed.articles + streamed.skipped)
         totals.add(_load_pending(archive_dir, paper, registry, since, config.db_path))
         health = assess(outcome, totals)
     except BaseException as exc:
+        fan_out_stopped = stopping is not None and stopping.is_set()
+        reason = _reason(RunInterrupted(_FAN_OUT_STOPPED) if fan_out_stopped else exc)
+        status = "interrupted" if fan_out_stopped or _interrupted(exc) else "failed"
         with connect(config.db_path) as con:
-            finish_run(con, run_id, status="failed", error=_reason(exc), **_counts(outcome, totals))
-        failed = {"site": paper.key, "run_id": run_id, "failed": _reason(exc)}
+            finish_run(con, run_id, status=status, error=reason, **_counts(outcome, totals))
+        failed = {"site": paper.key, "run_id": run_id, "failed": reason}
         failed |= _counts(outcome, totals) | {"duration_s": round(time.monotonic() - started, 1)}
         _publish_paper_summary(paper, failed, artifact_prefix)
         raise
@@ -338,9 +364,19 @@ def _counts(outcome: CrawlOutcome | None, totals: LoadCounts) -> dict[str, objec
     }
 
 
+def _interrupted(exc: BaseException) -> bool:
+    """Stopped from outside (Ctrl-C, SIGTERM, a cancellation), not failed."""
+    return isinstance(exc, (KeyboardInterrupt, TerminationSignal, RunInterrupted))
+
+
 def _reason(exc: BaseException) -> str:
+    if isinstance(exc, KeyboardInterrupt):
+        return "interrupted (SIGINT)"
+    if isinstance(exc, TerminationSignal):
+        return "terminated (SIGTERM: a cancellation, or the run's parent ended)"
     text = str(exc) or type(exc).__name__
-    return text if isinstance(exc, (CrawlFailed, PaperBusy)) else f"{type(exc).__name__}: {text}"
+    known = (CrawlFailed, PaperBusy, RunInterrupted)
+    return text if isinstance(exc, known) else f"{type(exc).__name__}: {text}"
 
 
 def _remove_tree(path: Path) -> None:
@@ -433,12 +469,23 @@ def crawl_papers(
         return {"site": paper.key, "failed": state.message or state.name} | elapsed
 
     results: dict[str, dict[str, object]] = {}
-    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
-        futures = {pool.submit(copy_context().run, one, paper): paper for paper in papers}
-        for future in as_completed(futures):
-            result = future.result()
-            results[futures[future].key] = result
-            update_progress_artifact(progress, 100.0 * len(results) / len(papers))
+    stopping = threading.Event()
+    token = _STOPPING.set(stopping)  # before the papers' threads copy this context
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+            futures = {pool.submit(copy_context().run, one, paper): paper for paper in papers}
+            try:
+                for future in as_completed(futures):
+                    result = future.result()
+                    results[futures[future].key] = result
+                    update_progress_artifact(progress, 100.0 * len(results) / len(papers))
+            except BaseException:
+                stopping.set()  # the papers stop; the pool waits for them below
+                for future in futures:
+                    future.cancel()  # papers not started yet never start
+                raise
+    finally:
+        _STOPPING.reset(token)
     ordered = [results[paper.key] for paper in papers]
 
     _publish_table(ordered, artifact_prefix, db, data_dir, parent)

@@ -245,6 +245,8 @@ def killed_run(tmp_path_factory, api_url, reference) -> Iterator[dict]:
             children = list(seen["crawl_children"])
             wait_for(lambda: not set(children) & set(processes_with(str(root))), 30, "the crawl")
             seen["child_stopped_after"] = time.monotonic() - killed_at
+            # the supervised child (SIGTERMed when `baotinh run` died) ends as interrupted
+            wait_for(lambda: not ours(root), 30, "the run's child process")
             time.sleep(1.0)  # a temporary Prefect server would have stopped by now
             left = processes_with(str(root))
             seen["servers_left"] = {p: c for p, c in left.items() if "uvicorn" in c}
@@ -284,12 +286,9 @@ def test_kill_9_of_the_run_leaves_no_run_folder(killed_run) -> None:
     assert killed_run["run_folders"] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Prefect's temporary server is a plain child of `baotinh run` stopped by atexit;"
-    " a SIGKILLed run leaves it running (see docs/reliability.md)",
-)
 def test_kill_9_of_the_run_leaves_no_prefect_server(killed_run) -> None:
+    """`baotinh run` only supervises: its child gets SIGTERM when it dies and stops the
+    temporary Prefect server it started (baotinh.supervise)."""
     assert killed_run["servers_left"] == {}
 
 
@@ -397,6 +396,87 @@ def wait_stopped(ws: Workspace, timeout: float = 30) -> None:
 
 def crawls(ws: Workspace) -> list[int]:
     return [pid for pid, cmd in processes_with(str(ws.root)).items() if "spiders.crawl" in cmd]
+
+
+def test_sigterm_of_the_run_ends_it_interrupted_and_the_next_completes_it(
+    ws: Workspace, reference
+) -> None:
+    """`kill PID` of `baotinh run`: passed to its child, whose crawl stops and saves its
+    frontier; the run is recorded `interrupted` with why, exits 143, leaves no process."""
+    with slowed(LocalSite(SAMPLE), 0.25) as site:
+        victim = ws.start(site, "term.log")
+        wait_for(lambda: article_hits(site) >= 4, 90, "four articles fetched")
+        victim.send_signal(signal.SIGTERM)
+        assert victim.wait(timeout=60) == 143, ws.log("term.log")[-3000:]
+        wait_for(lambda: not processes_with(str(ws.root)), 15, "every process of the run")
+        ((status, error),) = rows(ws.db, "SELECT status, error FROM crawl_runs")
+        assert status == "interrupted" and "SIGTERM" in error
+        assert "baotinh: terminated" in ws.log("term.log")
+        rerun = ws.run(site)
+    assert rerun.returncode == 0, rerun.stderr[-3000:]
+    assert ws.statuses() == ["interrupted", "completed"]
+    assert snapshot(ws.db) == reference
+    assert ws.leftovers() == []
+
+
+def test_kill_9_of_the_supervised_child_ends_the_command_and_its_server(
+    tmp_path: Path,
+) -> None:
+    """The work of `baotinh run` dies outright (SIGKILL): the command exits 137 and ends
+    what was left of the child's process group, its temporary Prefect server included."""
+    ws = Workspace(tmp_path, api_url=None)  # a temporary server, as a user's run has
+    try:
+        with slowed(LocalSite(SAMPLE), 0.25) as site:
+            victim = ws.start(site, "child.log")
+            wait_for(lambda: article_hits(site) >= 4, 90, "four articles fetched")
+            running = processes_with(str(tmp_path))
+            assert any("uvicorn" in cmd for cmd in running.values())  # the temporary server
+            (child,) = [p for p, cmd in running.items() if "baotinh.cli" in cmd and p != victim.pid]
+            os.kill(child, signal.SIGKILL)
+            assert victim.wait(timeout=30) == 137
+            wait_for(lambda: not processes_with(str(tmp_path)), 20, "every process of the run")
+    finally:
+        kill_all(list(processes_with(str(tmp_path))))
+
+
+def test_interrupting_a_fan_out_interrupts_every_paper(ws: Workspace, prefect_harness) -> None:
+    """Ctrl-C reaches only the fan-out's thread; its papers, crawling in other threads, stop
+    too (their crawls save their frontiers) and are recorded `interrupted`."""
+    from flows.pipeline import crawl_papers
+    from samples.server import open_samples
+
+    papers = ["mau-cantho", "mau-tuyenquang"]  # their articles end in .html: slowed
+    with open_samples(papers) as sites:
+        for site in sites.values():
+            slowed(site, 1.0)
+
+        def interrupt() -> None:
+            try:
+                wait_for(lambda: all(article_hits(s) >= 2 for s in sites.values()), 90, "crawls")
+            finally:
+                os.kill(os.getpid(), signal.SIGINT)
+
+        timer = threading.Thread(target=interrupt)
+        timer.start()
+        started = time.monotonic()
+        with pytest.raises(KeyboardInterrupt):
+            crawl_papers(
+                sites=papers, db=str(ws.db), data_dir=str(ws.data),
+                registry=str(REPO / "samples" / "papers.toml"),
+                base_urls={key: site.url for key, site in sites.items()}, label="interrupted",
+            )  # fmt: skip
+        timer.join()
+        elapsed = time.monotonic() - started
+    statuses = rows(ws.db, "SELECT site_key, status, error FROM crawl_runs ORDER BY site_key")
+    assert [(key, status) for key, status, _ in statuses] == [
+        (key, "interrupted") for key in papers
+    ], statuses
+    assert all("interrupted" in error for *_, error in statuses)
+    (loaded,) = rows(ws.db, "SELECT count(*) FROM articles")[0]
+    assert loaded < 20 and elapsed < 60  # stopped: not all 20 articles of the two
+    assert crawls(ws) == []
+    for key in papers:  # each crawl saved where it was, for the next run to go on from
+        assert (ws.data / "state" / "crawl" / key / "frontier.json").is_file()
 
 
 # --- overlap ----------------------------------------------------------------------------------

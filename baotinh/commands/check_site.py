@@ -7,6 +7,7 @@ import argparse
 from baotinh.commands import registry_option
 
 NAME = "check-site"
+RUNS_FLOWS = True  # supervised: see baotinh.supervise
 SUMMARY = "check a registry entry against its site"
 
 

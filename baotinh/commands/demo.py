@@ -7,6 +7,7 @@ import argparse
 from baotinh.commands import format_summary
 
 NAME = "demo"
+RUNS_FLOWS = True  # supervised: see baotinh.supervise
 
 # The same indicator, year after year: what the warehouse is for.
 EXAMPLE_QUERY = """

@@ -7,6 +7,7 @@ import argparse
 from baotinh.commands import registry_option, storage_options
 
 NAME = "import"
+RUNS_FLOWS = True  # supervised: see baotinh.supervise
 SUMMARY = "load WARC, JSONL or text dumps others collected"
 
 

@@ -7,6 +7,7 @@ import argparse
 from baotinh.commands import registry_option, storage_options
 
 NAME = "reprocess"
+RUNS_FLOWS = True  # supervised: see baotinh.supervise
 SUMMARY = "clean and extract the archive again"
 
 

@@ -9,6 +9,7 @@ from datetime import date
 from baotinh.commands import format_summary, positive, registry_option, storage_options
 
 NAME = "run"
+RUNS_FLOWS = True  # supervised: see baotinh.supervise
 SUMMARY = "crawl papers and load what is new"
 
 
