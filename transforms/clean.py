@@ -18,6 +18,7 @@ from collections.abc import Collection, Sequence
 from datetime import date, datetime
 
 import trafilatura
+from lxml.etree import Element
 from lxml.html import HtmlElement
 
 from registry.layout import PageLayout
@@ -524,19 +525,21 @@ def prune(root: HtmlElement, layout: PageLayout | None, keep: HtmlElement | None
     if layout is not None:
         for selector in layout.drop:
             doomed.extend(select(root, selector))
-    for el in root.iter():
-        if not isinstance(el.tag, str):
-            continue
+    for el in root.iter(Element):
+        tag = el.tag
+        names = class_id(el)
+        if not names and tag not in _TAGS_JUDGED_WITHOUT_CLASS:
+            continue  # most elements: no class, no id, nothing to judge (a hot loop)
         if (
-            el.tag == "figcaption"
-            or _is_caption_element(el)
+            tag == "figcaption"
+            or _is_caption_element(el, names)
             or _is_image_table(el)
-            or _is_related_box(el)
+            or _is_related_box(el, names)
             or _is_card_link(el)
-            or _is_ad(el)
-            or _is_promo_box(el)
+            or _is_ad(el, names)
+            or _is_promo_box(el, names)
             or _is_caption_after_image(el)
-            or _is_chrome_box(el)
+            or _is_chrome_box(el, names)
         ):
             doomed.append(el)
     for el in doomed:
@@ -546,15 +549,22 @@ def prune(root: HtmlElement, layout: PageLayout | None, keep: HtmlElement | None
             _remove(el)
 
 
-def _is_chrome_box(el: HtmlElement) -> bool:
+# Elements that may be pruned without a class or id: the tags of the checks below that look
+# at structure (a photo table, a card link, a caption after a photo, a <nav>).
+_TAGS_JUDGED_WITHOUT_CLASS = frozenset(
+    {"figcaption", "table", "a", "p", "div", "span", "em", "i", "nav"}
+)
+
+
+def _is_chrome_box(el: HtmlElement, names: str) -> bool:
     """A small logo, menu, breadcrumb or top-bar block (see :data:`transforms.dom.PAGE_CHROME`)."""
-    if el.tag != "nav" and not PAGE_CHROME.search(class_id(el)):
+    if el.tag != "nav" and not PAGE_CHROME.search(names):
         return False
     return short_text(el, MAX_CHROME_CHARS) is not None
 
 
-def _is_caption_element(el: HtmlElement) -> bool:
-    if not CAPTION_CLASS.search(class_id(el)):
+def _is_caption_element(el: HtmlElement, names: str) -> bool:
+    if not CAPTION_CLASS.search(names):
         return False
     return short_text(el, MAX_CAPTION_ELEMENT_CHARS) is not None
 
@@ -566,8 +576,8 @@ def _is_image_table(el: HtmlElement) -> bool:
     return short_text(el, MAX_IMAGE_TABLE_CHARS) is not None
 
 
-def _is_related_box(el: HtmlElement) -> bool:
-    if not RELATED_BOX_CLASS.search(class_id(el)):
+def _is_related_box(el: HtmlElement, names: str) -> bool:
+    if not RELATED_BOX_CLASS.search(names):
         return False
     paras = paragraphs(el)
     if not paras:
@@ -577,8 +587,8 @@ def _is_related_box(el: HtmlElement) -> bool:
     return linked >= 0.3 * total or total <= 600
 
 
-def _is_ad(el: HtmlElement) -> bool:
-    if not AD_CLASS.search(class_id(el)):
+def _is_ad(el: HtmlElement, names: str) -> bool:
+    if not AD_CLASS.search(names):
         return False
     return short_text(el, MAX_AD_CHARS) is not None
 
@@ -590,10 +600,10 @@ def _is_card_link(el: HtmlElement) -> bool:
     return any(d.tag in HEADING_TAGS or d.tag in ("p", "div") for d in el.iterdescendants())
 
 
-def _is_promo_box(el: HtmlElement) -> bool:
+def _is_promo_box(el: HtmlElement, names: str) -> bool:
     if el.tag not in ("div", "aside", "section", "table", "blockquote"):
         return False
-    if not BOX_CLASS.search(class_id(el)):
+    if not BOX_CLASS.search(names):
         return False
     text = short_text(el, 1500)
     return text is not None and bp.is_promo(text[:800])
