@@ -87,6 +87,10 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
 
         refresh_reference(con)
     _refresh_views(con)
+    if current >= 6:
+        from warehouse.summary import ensure_built
+
+        ensure_built(con)  # an upgraded file: summarise the figures it holds
     return current
 
 

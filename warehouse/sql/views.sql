@@ -82,14 +82,15 @@ QUALIFY row_number() OVER (
     PARTITION BY story_id, indicator_key, unit, change, period_value, period_value_to, value
     ORDER BY published_at, article_id, seq) = 1;
 
--- The longitudinal series: one row per province, indicator, unit, change and reported
+-- The longitudinal series computed from the figures (what series_summary holds, and what
+-- indicator_series gives): one row per province, indicator, unit, change and reported
 -- period (month, quarter, half, year, ...). `province` is the figure's province as it
 -- was, `province_2025` the same after the merger, so a series does not break in 2025.
 -- `indicator` is the named indicator (indicator_map) or else the normalised key;
 -- phrases that are not indicators (`|`, "có chiều dài") are left out. Changes ("tăng
 -- 12,3%") are kept apart from levels; several articles reporting one period are
 -- summarised (median) and counted.
-CREATE OR REPLACE VIEW indicator_series AS
+CREATE OR REPLACE VIEW indicator_series_live AS
 SELECT
     figure_province                              AS province,
     province_2025,
@@ -112,6 +113,72 @@ SELECT
 FROM figure_facts
 WHERE indicator_norm IS NOT NULL
 GROUP BY ALL;
+
+-- The indicator each summarised (indicator_key, unit) pair is under in series_summary,
+-- and the one indicator_map gives it now.
+CREATE OR REPLACE VIEW series_key_names AS
+SELECT k.indicator_key, k.unit, k.indicator AS summarised,
+       coalesce(iu.indicator, ia.indicator, k.indicator_key) AS indicator
+FROM series_summary_keys AS k
+LEFT JOIN indicator_lookup AS iu ON iu.indicator_key = k.indicator_key AND iu.unit = k.unit
+LEFT JOIN indicator_lookup AS ia ON ia.indicator_key = k.indicator_key AND ia.unit = '*';
+
+-- Indicators whose summary rows an indicator_map edit made out of date: both the name a
+-- pair had and the one it has now.
+CREATE OR REPLACE VIEW series_stale AS
+SELECT summarised AS indicator FROM series_key_names WHERE summarised <> indicator
+UNION
+SELECT indicator FROM series_key_names WHERE summarised <> indicator;
+
+-- indicator_series_live for the stale indicators only: the figures of the pairs they name
+-- now, joined first so that with nothing stale no figure is read.
+CREATE OR REPLACE VIEW series_stale_live AS
+SELECT
+    coalesce(f.place_province, p.paper_province)                          AS province,
+    coalesce(ps.province_2025, f.place_province, p.paper_province_2025)   AS province_2025,
+    f.name                                                                AS indicator,
+    min(f.indicator_key)                                                  AS indicator_key,
+    f.unit,
+    f.change,
+    f.period_grain,
+    f.period_value,
+    f.period_value_to,
+    f.period_first_day,
+    f.period_last_day,
+    year(f.period_first_day)                                              AS period_year,
+    median(f.value)                                                       AS value,
+    min(f.value)                                                          AS min_value,
+    max(f.value)                                                          AS max_value,
+    count(*)                                                              AS mentions,
+    count(DISTINCT f.article_id)                                          AS articles,
+    count(DISTINCT coalesce(m.story_id, f.article_id))                    AS stories
+FROM (
+    SELECT f.*, k.indicator AS name
+    FROM series_key_names AS k
+    JOIN figures AS f ON f.indicator_key = k.indicator_key AND f.unit IS NOT DISTINCT FROM k.unit
+    WHERE k.indicator IN (SELECT indicator FROM series_stale)
+) AS f
+JOIN articles AS a USING (article_id)
+JOIN paper_provinces AS p USING (site_key)
+LEFT JOIN story_members AS m USING (article_id)
+LEFT JOIN province_successors AS ps
+    ON ps.province_before = coalesce(f.place_province, p.paper_province)
+GROUP BY ALL;
+
+-- The longitudinal series: one row per province, indicator, unit, change and reported
+-- period (month, quarter, half, year, ...). `province` is the figure's province as it
+-- was, `province_2025` the same after the merger, so a series does not break in 2025.
+-- `indicator` is the named indicator (indicator_map) or else the normalised key;
+-- phrases that are not indicators (`|`, "có chiều dài") are left out. Changes ("tăng
+-- 12,3%") are kept apart from levels; several articles reporting one period are
+-- summarised (median) and counted. Read from series_summary, which the loader keeps
+-- current, except for indicators an indicator_map edit renamed since the last load
+-- (series_stale), computed from the figures: the same rows as indicator_series_live.
+CREATE OR REPLACE VIEW indicator_series AS
+SELECT * FROM series_summary
+WHERE indicator NOT IN (SELECT indicator FROM series_stale)
+UNION ALL
+SELECT * FROM series_stale_live;
 
 -- The latest reported level of each indicator per province (today's provinces): the
 -- series row with the latest period end; ties broken by more articles.

@@ -1,0 +1,229 @@
+"""The series summary: ``indicator_series`` materialised in ``series_summary``.
+
+Grouping every figure of the warehouse at each query took 13 s at ten million figures;
+the summary holds the groups (one row per province, indicator, unit, change and period),
+so the series views read a few hundred thousand rows instead.
+
+Kept current by the loader: each batch recomputes, in its own transaction, the
+``(indicator, province_2025)`` slices its articles touch (their figures before and after,
+and the articles whose story the batch regrouped), from the figures of those slices only.
+Every (indicator_key, unit) pair summarised is listed in ``series_summary_keys`` with the
+indicator it was summarised under; an ``indicator_map`` edit that renames a pair makes the
+views compute the indicators concerned from the figures (exact at once, slower) until the
+next load refreshes them here. Changing a paper's provinces (``sites``) is not noticed:
+call :func:`rebuild` after it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import duckdb
+
+# Each figure of a series with its place, indicator (through _series_names) and story.
+_POINTS = """
+SELECT
+    coalesce(f.place_province, p.paper_province)                           AS province,
+    coalesce(ps.province_2025, f.place_province, p.paper_province_2025)    AS province_2025,
+    n.indicator,
+    f.indicator_key,
+    f.unit,
+    f.change,
+    f.period_grain,
+    f.period_value,
+    f.period_value_to,
+    f.period_first_day,
+    f.period_last_day,
+    f.value,
+    f.article_id,
+    coalesce(m.story_id, f.article_id)                                     AS story_id
+FROM figures AS f
+JOIN {names} AS n
+    ON n.indicator_key = f.indicator_key AND n.unit IS NOT DISTINCT FROM f.unit
+JOIN articles AS a USING (article_id)
+JOIN paper_provinces AS p USING (site_key)
+LEFT JOIN story_members AS m USING (article_id)
+LEFT JOIN province_successors AS ps
+    ON ps.province_before = coalesce(f.place_province, p.paper_province)
+WHERE f.indicator_key IS NOT NULL AND {where}
+"""
+
+# The groups of _series_points, as indicator_series has them. Grouping on a hash of the
+# group columns, then taking them back with any_value, is several times faster than
+# grouping on the ten (mostly text) columns when distinct counts are involved.
+_GROUPS = """
+WITH g AS (
+    SELECT *, hash(province, province_2025, indicator, unit, change, period_grain,
+                   period_value, period_value_to, period_first_day, period_last_day) AS gid
+    FROM _series_points
+)
+SELECT
+    any_value(province), any_value(province_2025), any_value(indicator), min(indicator_key),
+    any_value(unit), any_value(change), any_value(period_grain), any_value(period_value),
+    any_value(period_value_to), any_value(period_first_day), any_value(period_last_day),
+    year(any_value(period_first_day)),
+    median(value), min(value), max(value), count(*),
+    count(DISTINCT article_id), count(DISTINCT story_id)
+FROM g
+GROUP BY gid
+"""
+
+# The current indicator of each pair: indicator_map (a user's row first, then the pair's
+# unit before '*'), else the key itself, as indicator_series names them.
+_NAMES = """
+CREATE OR REPLACE TEMP TABLE _series_names AS
+SELECT k.indicator_key, k.unit,
+       coalesce(iu.indicator, ia.indicator, k.indicator_key) AS indicator
+FROM ({pairs}) AS k
+LEFT JOIN indicator_lookup AS iu ON iu.indicator_key = k.indicator_key AND iu.unit = k.unit
+LEFT JOIN indicator_lookup AS ia ON ia.indicator_key = k.indicator_key AND ia.unit = '*'
+"""
+
+
+def is_built(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(con.execute("SELECT count(*) FROM series_summary_state").fetchall()[0][0])
+
+
+def ensure_built(con: duckdb.DuckDBPyConnection) -> None:
+    """Build the summary of a warehouse that has none yet (upgraded from version 5 or less)."""
+    if is_built(con):
+        return
+    con.execute("BEGIN TRANSACTION")
+    try:
+        rebuild(con)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
+def rebuild(con: duckdb.DuckDBPyConnection) -> int:
+    """Recompute the whole summary from the figures (in the caller's transaction); rows."""
+    _names(con, "SELECT DISTINCT indicator_key, unit FROM figures WHERE indicator_key IS NOT NULL")
+    con.execute("DELETE FROM series_summary")
+    _points(con, "_series_names", "true")
+    con.execute(f"INSERT INTO series_summary {_GROUPS}")
+    _keep_names(con)
+    con.execute("DELETE FROM series_summary_state")
+    con.execute("INSERT INTO series_summary_state VALUES (current_timestamp)")
+    _drop(con)
+    return con.execute("SELECT count(*) FROM series_summary").fetchall()[0][0]
+
+
+def slices_of(con: duckdb.DuckDBPyConnection, article_ids: Iterable[int]) -> set[tuple]:
+    """The ``(indicator, province_2025)`` slices the figures of these articles are in now
+    (indicators as indicator_map names them now)."""
+    ids = list(set(article_ids))
+    if not ids:
+        return set()
+    _names(con, _PAIRS_OF_ARTICLES, ids=ids)
+    return _slices(con, ids)
+
+
+def refresh(
+    con: duckdb.DuckDBPyConnection, article_ids: Iterable[int], old_slices: Iterable[tuple] = ()
+) -> int:
+    """Recompute the slices these articles' figures are in, ``old_slices`` (where figures
+    deleted since were), and every indicator an ``indicator_map`` edit renamed; in the
+    caller's transaction. Returns the summary rows written."""
+    if not is_built(con):
+        return rebuild(con)
+    ids = list(set(article_ids))
+    _names(con, f"SELECT indicator_key, unit FROM series_summary_keys UNION {_PAIRS_OF_ARTICLES}",
+           ids=ids)  # fmt: skip
+    slices = set(old_slices) | (_slices(con, ids) if ids else set())
+    renamed = {
+        name
+        for pair in con.execute(
+            "SELECT k.indicator, n.indicator FROM series_summary_keys AS k JOIN _series_names AS n"
+            " ON n.indicator_key = k.indicator_key AND n.unit IS NOT DISTINCT FROM k.unit"
+            " WHERE n.indicator <> k.indicator"
+        ).fetchall()
+        for name in pair
+    }
+    if not slices and not renamed:  # no figure of a series touched: no new pair either
+        _drop(con)
+        return 0
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _series_slices (indicator VARCHAR, province_2025 VARCHAR)"
+    )
+    if slices:
+        con.executemany("INSERT INTO _series_slices VALUES (?, ?)", sorted(slices, key=str))
+    con.execute("CREATE OR REPLACE TEMP TABLE _series_renamed (indicator VARCHAR)")
+    if renamed:
+        con.executemany("INSERT INTO _series_renamed VALUES (?)", [[n] for n in sorted(renamed)])
+    wanted = (
+        "(s.indicator IN (SELECT indicator FROM _series_renamed)"
+        " OR (s.indicator, s.province_2025) IN"
+        " (SELECT (indicator, province_2025) FROM _series_slices))"
+    )
+    con.execute(f"DELETE FROM series_summary AS s WHERE {wanted}")
+    # read only the figures of the pairs named as a wanted indicator and, unless an
+    # indicator is redone everywhere, those that can be in a wanted province
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _series_use AS SELECT * FROM _series_names"
+        " WHERE indicator IN (SELECT indicator FROM _series_renamed"
+        " UNION SELECT indicator FROM _series_slices)"
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _series_where AS SELECT DISTINCT province_2025 AS p"
+        " FROM _series_slices"
+    )
+    _points(con, "_series_use", "true" if renamed else _IN_PROVINCES)
+    con.execute(f"DELETE FROM _series_points AS s WHERE NOT {wanted}")
+    written = con.execute(f"INSERT INTO series_summary {_GROUPS}").fetchall()[0][0]
+    _keep_names(con)
+    _drop(con)
+    return written
+
+
+# The (indicator_key, unit) pairs of some articles' figures.
+_PAIRS_OF_ARTICLES = (
+    "SELECT DISTINCT indicator_key, unit FROM figures"
+    " WHERE indicator_key IS NOT NULL AND article_id IN (SELECT unnest($ids::BIGINT[]))"
+)
+
+# Figures that can be in a province of _series_where (a superset: the exact test follows):
+# their text names it or one that became part of it, or they name none and their paper's is.
+_IN_PROVINCES = """(
+    f.place_province IN (SELECT p FROM _series_where)
+    OR f.place_province IN (SELECT province_before FROM province_successors
+                            WHERE province_2025 IN (SELECT p FROM _series_where))
+    OR (f.place_province IS NULL AND f.article_id IN (
+        SELECT a.article_id FROM articles AS a
+        JOIN paper_provinces AS pp USING (site_key)
+        LEFT JOIN province_successors AS s ON s.province_before = pp.paper_province
+        WHERE coalesce(s.province_2025, pp.paper_province_2025) IN (SELECT p FROM _series_where)
+    ))
+)"""
+
+
+def _slices(con: duckdb.DuckDBPyConnection, ids: list[int]) -> set[tuple]:
+    sql = _POINTS.format(names="_series_names", where="f.article_id IN (SELECT unnest($ids))")
+    rows = con.execute(
+        f"SELECT DISTINCT indicator, province_2025 FROM ({sql})", {"ids": ids}
+    ).fetchall()
+    return set(rows)
+
+
+def _names(con: duckdb.DuckDBPyConnection, pairs: str, **params: object) -> None:
+    con.execute(_NAMES.format(pairs=pairs), params or None)
+
+
+def _points(con: duckdb.DuckDBPyConnection, names: str, where: str) -> None:
+    sql = _POINTS.format(names=names, where=where)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _series_points AS {sql}")
+
+
+def _keep_names(con: duckdb.DuckDBPyConnection) -> None:
+    """Every pair summarised, under the name it was summarised under (now: all of them)."""
+    con.execute("DELETE FROM series_summary_keys")
+    con.execute(
+        "INSERT INTO series_summary_keys SELECT indicator_key, unit, indicator FROM _series_names"
+    )
+
+
+def _drop(con: duckdb.DuckDBPyConnection) -> None:
+    for table in ("_series_names", "_series_points", "_series_use", "_series_slices",
+                  "_series_renamed", "_series_where"):  # fmt: skip
+        con.execute(f"DROP TABLE IF EXISTS {table}")
