@@ -1,0 +1,226 @@
+"""The series summary (warehouse.summary): the views read it and give what the figures give.
+
+Every check compares ``indicator_series`` (the summary, plus the indicators an
+``indicator_map`` edit made stale) with ``indicator_series_live`` (the same grouping done on
+``figure_facts`` at query time), after the kinds of change a warehouse goes through.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from transforms.models import Article, Figure, Period
+from warehouse.load import FetchedPage, PageResult, article_id, load_results
+from warehouse.query import example_queries, run_query
+from warehouse.schema import connect
+from warehouse.summary import rebuild
+
+T0 = datetime(2024, 5, 2, 3, 0, tzinfo=UTC)
+BUDGET = ("thu ngân sách", "ngân sách thu")  # phrase, key: budget_revenue in VND
+PAID = ("nộp ngân sách", "ngân nộp sách")  # another wording of budget_revenue
+TOURISTS = ("khách du lịch", "du khách lịch")  # not in the starter map
+WIRE = " ".join(
+    f"Câu thứ {i} của bản tin về thu ngân sách tỉnh năm nay với nhiều chi tiết khác nhau."
+    for i in range(40)
+)
+
+
+def _period(year: int) -> Period:
+    return Period(
+        str(year), "year", date(year, 1, 1), date(year, 12, 31), "sentence", f"năm {year}"
+    )
+
+
+def _figure(phrase_key, value, unit="VND", year=2023, place=None, change=None) -> Figure:
+    phrase, key = phrase_key
+    return Figure(
+        f"{value} {unit}", 0, 5, value, unit, unit, "money", change=change, indicator=phrase,
+        indicator_key=key, period=_period(year), place_province=place,
+        place_rule="sentence" if place else None,
+    )  # fmt: skip
+
+
+def _result(url, figures, *, body=None, offset=0, fetched=T0, published=T0) -> PageResult:
+    article = Article(url, f"Tin {url}", published, "meta", None, "Tóm tắt.", body or f"Thân {url}")
+    page = FetchedPage("r.warc.gz", offset, url, fetched, 200, f"sha-{url}-{offset}")
+    return PageResult(page, article, (), tuple(figures))
+
+
+def _sites(con) -> None:
+    con.execute(
+        "INSERT INTO sites (site_key, name, province, domain, provinces_before_2025) VALUES"
+        " ('baonghean', 'Báo Nghệ An', 'Nghệ An', 'baonghean.vn', ['Nghệ An']),"
+        " ('baohagiang', 'Báo Hà Giang', 'Tuyên Quang', 'baohagiang.vn', ['Hà Giang']),"
+        " ('baotuyenquang', 'Báo Tuyên Quang', 'Tuyên Quang', 'baotuyenquang.vn',"
+        "  ['Tuyên Quang'])"
+    )
+
+
+def _series(con, view: str = "indicator_series") -> list[tuple]:
+    rows = con.execute(f"SELECT * FROM {view}").fetchall()
+    return sorted(rows, key=repr)
+
+
+def _assert_same(con) -> list[tuple]:
+    summary, live = _series(con), _series(con, "indicator_series_live")
+    assert summary == live
+    return summary
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "w.duckdb"
+    with connect(path) as con:
+        _sites(con)
+        load_results(
+            con, "baonghean",
+            [
+                _result("https://baonghean.vn/a-1.html",
+                        [_figure(BUDGET, 100), _figure(PAID, 120), _figure(TOURISTS, 5, "người"),
+                         _figure(BUDGET, 9, change="increase")]),
+                _result("https://baonghean.vn/a-2.html",
+                        [_figure(BUDGET, 110), _figure(BUDGET, 300, place="Hà Giang")], offset=1),
+            ],
+            "1",
+        )  # fmt: skip
+        load_results(
+            con,
+            "baohagiang",
+            [_result("https://baohagiang.vn/b-1.html", [_figure(BUDGET, 50), _figure(PAID, 55)])],
+            "1",
+        )
+    return path
+
+
+def test_the_summary_is_the_series_after_a_load(db: Path) -> None:
+    with connect(db) as con:
+        rows = _assert_same(con)
+        budget = con.execute(
+            "SELECT province, province_2025, value, mentions, articles FROM indicator_series"
+            " WHERE indicator = 'budget_revenue' AND change IS NULL ORDER BY province"
+        ).fetchall()
+    assert rows and budget == [
+        ("Hà Giang", "Tuyên Quang", 55.0, 3, 2),  # two wordings, one named in Nghệ An
+        ("Nghệ An", "Nghệ An", 110.0, 3, 2),
+    ]
+
+
+def test_a_later_load_adds_to_an_existing_series(db: Path) -> None:
+    with connect(db) as con:
+        load_results(
+            con, "baonghean",
+            [_result("https://baonghean.vn/a-3.html", [_figure(BUDGET, 130), _figure(PAID, 140)],
+                     offset=3)],
+            "1",
+        )  # fmt: skip
+        _assert_same(con)
+        row = con.execute(
+            "SELECT value, mentions, articles FROM indicator_series"
+            " WHERE indicator = 'budget_revenue' AND province = 'Nghệ An' AND change IS NULL"
+        ).fetchall()
+    assert row == [(120.0, 5, 3)]
+
+
+def test_loading_an_article_again_counts_it_once(db: Path) -> None:
+    url = "https://baonghean.vn/a-1.html"
+    same = _result(
+        url,
+        [_figure(BUDGET, 100), _figure(PAID, 120), _figure(TOURISTS, 5, "người"),
+         _figure(BUDGET, 9, change="increase")],
+    )  # fmt: skip
+    with connect(db) as con:
+        before = _assert_same(con)
+        load_results(con, "baonghean", [same], "1")  # unchanged
+        assert _assert_same(con) == before
+        load_results(con, "baonghean", [same], "2")  # re-extracted: figures replaced
+        assert _assert_same(con) == before
+        changed = _result(url, [_figure(BUDGET, 1000, year=2022)], body="Đã sửa", offset=9,
+                          fetched=T0 + timedelta(days=1))  # fmt: skip
+        load_results(con, "baonghean", [changed], "2")
+        after = _assert_same(con)
+        tourists = con.execute(
+            "SELECT count(*) FROM indicator_series WHERE indicator = 'du khách lịch'"
+        ).fetchall()
+    assert after != before and tourists == [(0,)]  # the old figures left the summary
+
+
+def test_an_indicator_map_edit_shows_at_once_and_a_load_folds_it_in(db: Path) -> None:
+    with connect(db) as con:
+        con.execute(
+            "INSERT INTO indicator_map VALUES"
+            " ('ngân nộp sách', 'VND', 'budget_paid', 'nộp', 'user')"
+        )
+        con.execute(
+            "INSERT INTO indicator_map VALUES ('du khách lịch', 'người', 'tourists', NULL, 'user')"
+        )
+        stale = {r[0] for r in con.execute("SELECT indicator FROM series_stale").fetchall()}
+        assert stale == {"budget_revenue", "budget_paid", "du khách lịch", "tourists"}
+        rows = _assert_same(con)
+        assert {r[2] for r in rows} >= {"budget_paid", "tourists"}
+    _, answer = run_query(db, "SELECT count(*) FROM indicator_series WHERE indicator = 'tourists'")
+    assert answer == [(1,)]  # the read-only sandbox sees the edit too
+    with connect(db) as con:
+        load_results(
+            con, "baotuyenquang",
+            [_result("https://baotuyenquang.vn/c-1.html", [_figure(TOURISTS, 7, "người")])],
+            "1",
+        )  # fmt: skip
+        assert con.execute("SELECT count(*) FROM series_stale").fetchall() == [(0,)]
+        _assert_same(con)
+        con.execute("DELETE FROM indicator_map WHERE source = 'user'")  # and back
+        _assert_same(con)
+
+
+def test_wire_copy_is_one_story_in_the_summary(db: Path) -> None:
+    with connect(db) as con:
+        for site, url in [("baonghean", "https://baonghean.vn/w-1.html"),
+                          ("baohagiang", "https://baohagiang.vn/w-2.html")]:  # fmt: skip
+            load_results(
+                con, site, [_result(url, [_figure(BUDGET, 77, year=2021)], body=WIRE)], "1"
+            )
+        _assert_same(con)
+        linked = con.execute(
+            "SELECT count(DISTINCT story_id) FROM story_members WHERE article_id IN (?, ?)",
+            [
+                article_id("https://baonghean.vn/w-1.html"),
+                article_id("https://baohagiang.vn/w-2.html"),
+            ],
+        ).fetchall()
+        # the first article's story changes when the second joins it: its slice is redone
+        load_results(
+            con, "baonghean",
+            [_result("https://baonghean.vn/w-1.html", [_figure(BUDGET, 77, year=2021)],
+                     body=WIRE + " Cập nhật.", offset=5, fetched=T0 + timedelta(hours=2))],
+            "1",
+        )  # fmt: skip
+        _assert_same(con)
+    assert linked == [(1,)]
+
+
+def test_an_upgraded_warehouse_is_summarised_when_a_writer_connects(db: Path) -> None:
+    with connect(db) as con:
+        expected = _assert_same(con)
+        con.execute("DELETE FROM series_summary")
+        con.execute("DELETE FROM series_summary_keys")
+        con.execute("DELETE FROM series_summary_state")  # as after migration 006
+    with connect(db) as con:
+        assert _series(con) == expected
+        con.execute("BEGIN TRANSACTION")
+        assert rebuild(con) == len(expected)
+        con.execute("COMMIT")
+        assert _series(con) == expected
+
+
+def test_the_example_series_queries_read_the_summary(db: Path) -> None:
+    for name in ("indicator_over_years", "latest_by_province", "top_indicators"):
+        columns, _ = run_query(db, example_queries()[name])
+        assert columns, name
+    _, latest = run_query(
+        db,
+        "SELECT province_2025, value FROM indicator_latest"
+        " WHERE indicator = 'budget_revenue' ORDER BY 1",
+    )
+    assert latest == [("Nghệ An", 110.0), ("Tuyên Quang", 55.0)]
