@@ -62,7 +62,8 @@ def test_writes_to_the_warehouse_are_refused(db: Path) -> None:
 @pytest.mark.parametrize(
     "view",
     ["figure_facts", "story_figure_facts", "indicator_series", "indicator_latest",
-     "articles_per_month", "stories", "article_story", "indicator_lookup", "paper_provinces"],
+     "articles_per_month", "stories", "article_story", "indicator_lookup", "paper_provinces",
+     "indicator_series_live", "series_key_names", "series_stale", "series_stale_live"],
 )  # fmt: skip
 def test_every_view_works_in_the_sandbox(db: Path, view: str) -> None:
     run_query(db, f"SELECT * FROM {view}")
