@@ -24,9 +24,12 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import MinHash
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
 
 SHINGLE_SIZE = 5  # syllables per shingle
 MIN_WORDS = 40  # shorter texts get no signature: too few shingles to tell copy from topic
@@ -69,15 +72,24 @@ def jaccard(a: set[str], b: set[str]) -> float:
 
 
 @cache
+def _minhash() -> type[MinHash]:
+    """datasketch's MinHash, imported on first use: the package imports scipy (1-2 s) for its
+    LSH classes, which a run should not pay before its first signature."""
+    from datasketch import MinHash
+
+    return MinHash
+
+
+@cache
 def _permutations() -> np.ndarray:
-    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
+    return _minhash()(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
 
 
 def signature(text: str) -> Signature | None:
     """The MinHash signature of a text, or None for a text under :data:`MIN_WORDS` words."""
     if len(words(text)) < MIN_WORDS:
         return None
-    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, permutations=_permutations(), scheme=SCHEME)
+    minhash = _minhash()(num_perm=NUM_PERM, seed=SEED, permutations=_permutations(), scheme=SCHEME)
     minhash.update_batch([s.encode("utf-8") for s in sorted(shingles(text))])
     return tuple(int(v) for v in minhash.hashvalues)
 
