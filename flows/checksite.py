@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flows.crawl import run_crawl
-from flows.processing import clean_page
+from flows.pagework import clean_page
 from registry import get_site
 from spiders.warc import read_pages
 

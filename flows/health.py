@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flows.crawl import CrawlOutcome
-from warehouse.load import LoadCounts
+from warehouse.records import LoadCounts
 
 MIN_SHARE = 0.5  # below this share of titled or dated articles, the paper is broken
 MIN_ARTICLES = 4  # ... judged only on at least this many articles

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger
 
-from flows.processing import VIETNAM, extract_page
+from flows.pagework import VIETNAM, extract_page
 from registry import Site, get_site, site_for_url
 from registry.config import Config
 from spiders.imports import ImportRecord, ImportSkip, read_import

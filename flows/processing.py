@@ -13,19 +13,12 @@ from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
-from flows.pagework import (
-    VIETNAM,
-    clean_and_extract,
-    clean_page,
-    extract_page,
-    fetched_page,
-)
 from flows.streaming import follow_pages
-from flows.workers import PagePool
+from flows.workers import PagePool, clean_and_extract
 from registry import Site
 from spiders.warc import OPEN_SUFFIX, ArchivedPage
 from transforms import EXTRACTOR_VERSION
-from warehouse.load import LoadCounts, load_results
+from warehouse.records import LoadCounts
 from warehouse.runs import mark_archive_loaded
 from warehouse.schema import connect
 
@@ -82,6 +75,8 @@ def process_pages(
 ) -> LoadCounts:
     """Clean and extract pages in worker processes and load them in batches, one
     transaction each; the workers run ahead while a batch loads."""
+    from warehouse.load import load_results  # Arrow, MinHash: at the first batch, not at start
+
     totals = LoadCounts()
     results = shared_pool().map(clean_and_extract, pages, paper, since)
     for batch in _batched(results, batch_size):
@@ -116,12 +111,22 @@ def _batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
         yield batch
 
 
+_PAGEWORK = {"VIETNAM", "clean_page", "extract_page", "fetched_page"}
+
+
+def __getattr__(name: str) -> object:
+    """The page work's names (:mod:`flows.pagework`), still importable from here but loaded
+    on first use: a run's process starts without the cleaning libraries (trafilatura, lxml),
+    which only the page workers need."""
+    if name in _PAGEWORK:
+        from flows import pagework
+
+        return getattr(pagework, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
-    "VIETNAM",
     "clean_and_extract",
-    "clean_page",
-    "extract_page",
-    "fetched_page",
     "process_archive",
     "process_pages",
     "shared_pool",

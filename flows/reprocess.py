@@ -17,7 +17,7 @@ from flows.processing import process_pages
 from registry import get_site
 from registry.config import Config
 from spiders.warc import ArchivedPage, read_page_at
-from warehouse.load import LoadCounts
+from warehouse.records import LoadCounts
 from warehouse.schema import connect
 
 # The current copy of each article, and every page that gave no article.

@@ -50,7 +50,10 @@ def _on_alarm(signum: int, frame: object) -> None:
 
 
 def _init_worker(memory_bytes: int) -> None:
-    """In each worker: a memory ceiling, SIGALRM for time budgets, SIGINT left to the parent."""
+    """In each worker: a memory ceiling, SIGALRM for time budgets, SIGINT left to the parent,
+    and the page work imported before the first page, outside its time budget."""
+    import flows.pagework  # noqa: F401  (the cleaning libraries: here, not in the run's process)
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGALRM, _on_alarm)
     _die_with_parent()
@@ -96,6 +99,14 @@ def run_one(
     finally:
         if seconds > 0:
             signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def clean_and_extract(page: ArchivedPage, paper: Site, since: date | None) -> PageResult:
+    """:func:`flows.pagework.clean_and_extract`, named from here so that the run's process
+    can hand it to the workers without importing the cleaning libraries itself."""
+    from flows.pagework import clean_and_extract as work
+
+    return work(page, paper, since)
 
 
 def quarantined(page: ArchivedPage, why: str) -> PageResult:
