@@ -564,3 +564,33 @@ def test_every_rule_hit_starts_with_one_of_its_needles() -> None:
                     assert m.group().startswith(rule.needles), (rule.name, m.group())
                 checked += 1
     assert checked > 100
+
+
+def test_trying_rules_at_their_needles_finds_what_scanning_finds() -> None:
+    """Rules with needles are tried only where one is: the same hits as a whole-text scan."""
+    import random
+
+    from transforms.date_grammar import grammar, lowered, scan
+    from transforms.dates import _find_all
+
+    texts = [
+        json.loads(line)["text"]
+        for path in sorted((Path(__file__).parent / "annotated").glob("*.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    rng = random.Random(9)
+    words = ["tháng", "năm", "quý", "ngày", "tuần", "sáng", "nay", "hôm", "thứ", "hai", "tết"]
+    words += ["12", "2021", "/", "-", "đến", " ", " ", ",", "qua", "tới", "đầu", "x", "ii"]
+    texts += [" ".join(rng.choice(words) for _ in range(40)) for _ in range(300)]
+
+    def spans(hits):
+        return [(h.start(), h.end()) for h in hits]
+
+    for rule in grammar().rules:
+        if not rule.needles:
+            continue
+        for text in texts:
+            low = lowered(text)
+            starts = sorted({at for word in rule.needles for at in _find_all(low, word)})
+            assert spans(scan(rule, low, starts=starts)) == spans(scan(rule, low)), rule.name

@@ -11,7 +11,7 @@ where no date is. Patterns run on the lowercased text (same offsets, see
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -83,10 +83,16 @@ class Hit:
         return self.head
 
 
-def scan(rule: Rule, low: str, pos: int = 0) -> Iterator[Hit]:
-    """Every hit of ``rule`` in the lowercased text ``low`` (``pos``: where a match can start
-    at the earliest; the patterns look behind it as they would without it)."""
-    for core in rule.core.finditer(low, pos):
+def scan(rule: Rule, low: str, pos: int = 0, starts: Iterable[int] | None = None) -> Iterator[Hit]:
+    """Every hit of ``rule`` in the lowercased text ``low``.
+
+    ``pos``: where a match can start at the earliest (the patterns look behind it as they
+    would without it). ``starts``: sorted offsets that include every start a match of the
+    core can have (where its needles are): the core is tried there only, with the
+    same result as a scan of the whole text.
+    """
+    cores = rule.core.finditer(low, pos) if starts is None else _matches_at(rule, low, starts)
+    for core in cores:
         start = core.start()
         if start:
             before = low[start - 1]
@@ -96,6 +102,20 @@ def scan(rule: Rule, low: str, pos: int = 0) -> Iterator[Hit]:
         if rule.head is not None:
             head = rule.head.search(low, max(0, start - HEAD_WINDOW), start)
         yield Hit(core, head)
+
+
+def _matches_at(rule: Rule, low: str, starts: Iterable[int]) -> Iterator[re.Match[str]]:
+    """What ``rule.core.finditer(low)`` yields when each of its matches starts at one of
+    ``starts`` (sorted): the first match at or after the end of the previous one."""
+    match = rule.core.match
+    resume = 0
+    for at in starts:
+        if at < resume:
+            continue
+        core = match(low, at)
+        if core is not None:
+            yield core
+            resume = core.end() if core.end() > at else at + 1
 
 
 def _head(body: str) -> re.Pattern[str]:

@@ -87,21 +87,28 @@ def _candidates(ctx: Context) -> list[_Candidate]:
     digit = _DIGIT.search(low)
     first_digit = digit.start() if digit else -1
     lunar = grammar().lunar
+    places: dict[str, list[int]] = {}  # where each needle is in the text
     for rule, handler, needs_digit, needles in _plan():
         if needs_digit and first_digit < 0:
             continue
-        # Every match starts with one of the needles (or a digit): scan from the first one
-        # in the text, and not at all without any.
-        first = first_digit if rule.numeric else 0
         if needles:
-            first = -1
+            # Every match starts with one of the needles: try the core there only, and not
+            # at all on text without any.
+            starts: list[int] = []
             for word in needles:
-                at = low.find(word)
-                if at >= 0 and (first < 0 or at < first):
-                    first = at
-            if first < 0:
+                at = places.get(word)
+                if at is None:
+                    at = places[word] = _find_all(low, word)
+                starts += at
+            if not starts:
                 continue
-        for hit in scan(rule, low, first):
+            if len(starts) * _CHARS_PER_TRY > len(low):  # many: one scan from the first
+                hits = scan(rule, low, min(starts))
+            else:
+                hits = scan(rule, low, starts=sorted(set(starts)) if len(needles) > 1 else starts)
+        else:
+            hits = scan(rule, low, first_digit)  # the rules on digits start with one
+        for hit in hits:
             atoms = handler(hit, ctx)
             if not atoms:
                 continue
@@ -109,6 +116,20 @@ def _candidates(ctx: Context) -> list[_Candidate]:
             if ctx.blocked(start, end) or (atoms[-1].first is None and lunar.match(ctx.low, end)):
                 continue  # "Cách mạng tháng Tám"; "tháng 7 âm lịch"
             found.append(_Candidate(start, end, atoms))
+    return found
+
+
+# Trying the core at each needle costs about what scanning this many characters does.
+_CHARS_PER_TRY = 48
+
+
+def _find_all(text: str, word: str) -> list[int]:
+    """Offsets of every occurrence of ``word`` in ``text`` (overlapping ones included)."""
+    found = []
+    at = text.find(word)
+    while at >= 0:
+        found.append(at)
+        at = text.find(word, at + 1)
     return found
 
 
