@@ -197,7 +197,10 @@ def _protected_re() -> re.Pattern[str]:
         r"\b\d+\+\d{3}\b",  # Km 15+500
         r"\b1[89]00[ .]?\d{3,4}(?:[ .]?\d{2,4})?\b",  # hotlines 1900 9095, 1800.1234
     ]
-    first_chars = r"(?=[\d(+])"  # every pattern starts with one: skip other positions fast
+    # Every pattern starts with "(", "+" or a digit, and every one that starts with a digit
+    # with a word boundary (r"\b\d", r"\b0"): skip other positions, and digits inside words
+    # or numbers, fast.
+    first_chars = r"(?=[(+]|(?<!\w)\d)"
     return re.compile(first_chars + "(?:" + "|".join(f"(?:{p})" for p in patterns) + ")")
 
 
