@@ -444,7 +444,7 @@ def test_protected_spans_start_only_where_a_pattern_can() -> None:
     from transforms.figure_context import _protected_re, protected_spans
 
     pattern = _protected_re().pattern
-    gate = "(?=[(+]|(?<!\\w)\\d)"
+    gate = "(?=[\\d(+])(?=[(+]|(?<!\\w))"
     assert pattern.startswith(gate)
     every = re.compile("(?=[\\d(+])" + pattern[len(gate) :])
     rng = random.Random(9)

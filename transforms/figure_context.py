@@ -200,7 +200,7 @@ def _protected_re() -> re.Pattern[str]:
     # Every pattern starts with "(", "+" or a digit, and every one that starts with a digit
     # with a word boundary (r"\b\d", r"\b0"): skip other positions, and digits inside words
     # or numbers, fast.
-    first_chars = r"(?=[(+]|(?<!\w)\d)"
+    first_chars = r"(?=[\d(+])(?=[(+]|(?<!\w))"
     return re.compile(first_chars + "(?:" + "|".join(f"(?:{p})" for p in patterns) + ")")
 
 
