@@ -39,8 +39,6 @@ def run(args: argparse.Namespace) -> int:
     os.environ["BAOTINH_DB"] = str(config.db_path.resolve())
     os.environ["BAOTINH_DATA"] = str(config.data_dir.resolve())
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    # Runs triggered from the UI start within ~2 s instead of the default 10 s poll.
-    os.environ.setdefault("PREFECT_RUNNER_POLL_FREQUENCY", "1")
     if args.dry_run:
         for deployment in build(schedules, registry=registry, paused=args.paused):
             crons = [s.schedule.cron for s in deployment.schedules or []]

@@ -1,0 +1,64 @@
+"""What a run pays before it starts (issue 8): the process Prefect starts for each flow run
+imports the deployment's module, so the flow modules must not load what only later steps
+need (MinHash's datasketch and the scipy it imports, page cleaning's trafilatura, Arrow,
+the crawler's Scrapy); and ``baotinh serve`` polls the server every ``poll_seconds``."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from flows import deployments
+
+REPO = Path(__file__).resolve().parents[1]
+ENTRYPOINTS = ["flows.pipeline", "flows.backfill", "flows.healthjob", "flows.demo"]
+HEAVY = {"datasketch", "scipy", "trafilatura", "lxml", "pyarrow", "scrapy", "twisted"}
+
+
+def loaded_after(code: str) -> set[str]:
+    """The heavy top-level packages loaded by ``code`` in a fresh interpreter."""
+    check = f"{code}\nimport sys\nprint(' '.join(sorted({{m.split('.')[0] for m in sys.modules}})))"
+    done = subprocess.run(
+        [sys.executable, "-c", check], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    return set(done.stdout.split()) & HEAVY
+
+
+@pytest.mark.parametrize("module", ENTRYPOINTS)
+def test_a_flow_module_starts_without_the_heavy_libraries(module: str) -> None:
+    assert loaded_after(f"import {module}") == set()
+
+
+def test_datasketch_is_imported_by_the_first_signature_only() -> None:
+    text = " ".join(f"từ{i}" for i in range(60))
+    assert loaded_after("import transforms.neardup, warehouse.stories") == {"pyarrow"}
+    signed = f"from transforms import neardup; neardup.signature({text!r})"
+    assert "datasketch" in loaded_after(signed)
+
+
+def test_page_work_is_still_importable_from_processing() -> None:
+    from flows import pagework, processing
+
+    assert processing.clean_page is pagework.clean_page
+    assert processing.VIETNAM is pagework.VIETNAM
+    with pytest.raises(AttributeError):
+        processing.no_such_name  # noqa: B018
+
+
+def test_serve_polls_the_server_every_poll_seconds(monkeypatch, tmp_path) -> None:
+    import prefect
+
+    served = {}
+    monkeypatch.setattr(prefect, "serve", lambda *args, **kwargs: served.update(kwargs))
+    monkeypatch.setattr(deployments, "ensure_crawl_limit", lambda limit: None)
+
+    deployments.serve_all(deployments.Schedules.load())
+    assert served == {"limit": 4, "query_seconds": 1.0}
+
+    config = tmp_path / "schedules.toml"
+    config.write_text("poll_seconds = 0.5\nmax_runs = 2\n", encoding="utf-8")
+    deployments.serve_all(deployments.Schedules.load(config))
+    assert served == {"limit": 2, "query_seconds": 0.5}
