@@ -263,8 +263,8 @@ def measure_speed(
 
 def duckling_speed(texts: Sequence[str]) -> tuple[float, float] | None:
     """(megabytes, CPU seconds) of Facebook Duckling's Vietnamese parser (times, numbers,
-    money, quantities, distances, ordinals: what our extractors find) on ``texts``, as
-    :func:`bench.throughput.duckling_rate` runs it; None without ``pyduckling-native-phihos``.
+    money, quantities, distances, ordinals: what our extractors find) on ``texts``; None
+    without ``pyduckling-native-phihos``.
     Duckling parses in this process's one thread, so CPU time compares like for like.
     """
     try:
