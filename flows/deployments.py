@@ -39,7 +39,7 @@ class Schedules:
     timezone: str = "Asia/Ho_Chi_Minh"
     max_runs: int = 4
     papers_crawling: int = 4
-    poll_seconds: float = 1.0
+    poll_seconds: float = 0.5
     groups: dict[str, list[str]] = field(default_factory=dict)
     crawl: dict[str, Any] = field(default_factory=dict)
     backfill: dict[str, Any] = field(default_factory=dict)
@@ -173,7 +173,7 @@ def serve_all(schedules: Schedules, *, registry: str | None = None, paused: bool
 
     The runner asks the server for runs to start every ``poll_seconds`` (Prefect's default
     is 10 s): a run triggered from the UI or the API waits for the next poll, then for its
-    process to start and import the flow (about 1.5 s, mostly Prefect itself)."""
+    process to start and import the flow (about 1.3 s, most of it Prefect itself)."""
     from prefect import serve
 
     deployments = build(schedules, registry=registry, paused=paused)

@@ -56,9 +56,9 @@ def test_serve_polls_the_server_every_poll_seconds(monkeypatch, tmp_path) -> Non
     monkeypatch.setattr(deployments, "ensure_crawl_limit", lambda limit: None)
 
     deployments.serve_all(deployments.Schedules.load())
-    assert served == {"limit": 4, "query_seconds": 1.0}
+    assert served == {"limit": 4, "query_seconds": 0.5}
 
     config = tmp_path / "schedules.toml"
-    config.write_text("poll_seconds = 0.5\nmax_runs = 2\n", encoding="utf-8")
+    config.write_text("poll_seconds = 2\nmax_runs = 2\n", encoding="utf-8")
     deployments.serve_all(deployments.Schedules.load(config))
-    assert served == {"limit": 2, "query_seconds": 0.5}
+    assert served == {"limit": 2, "query_seconds": 2}
