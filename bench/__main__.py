@@ -3,13 +3,13 @@
 Sections: cleaning (token F1 against hand extractions of real pages, and pages/s),
 extraction (precision/recall on the annotated set, MB/s, then recall on the held-out sample
 site), conformance (pass rate per third-party suite file), throughput (a generated paper,
-side by side with bare trafilatura), start-up (a deployment run against a real Prefect
+side by side with bare trafilatura), startup (a deployment run against a real Prefect
 server) and the warehouse at scale (a synthetic file of 1M articles and 10M figures: load
 rows/s, size, example query latency).
 Sections that need ../shared say so and are skipped without it.
 
 ``python -m bench warehouse`` (or ``cleaning``, ``dates``, ``conformance``, ``throughput``,
-``start-up``) runs one section and prints it without rewriting docs/quality.md.
+``startup``) runs one section and prints it without rewriting docs/quality.md.
 """
 
 from __future__ import annotations
@@ -31,7 +31,10 @@ SECTIONS: list[tuple[str, Callable[[list[str]], int]]] = [
     ("Dates and figures: annotated sentences, held-out sample site", extraction.main),
     ("Conformance: third-party Vietnamese suites", conformance.main),
     ("Throughput: a generated paper of 2,000 articles, side by side", throughput.main),
-    ("Start-up: a deployment run against a real Prefect server", startup.main),
+    (
+        "Startup: trigger to running under baotinh serve, against a real Prefect server",
+        startup.main,
+    ),
     ("Warehouse at scale: 1M articles, 10M figures", warehouse.main),
 ]
 # `python -m bench NAME`: one section, by the first word of its title.
