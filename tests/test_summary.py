@@ -224,3 +224,42 @@ def test_the_example_series_queries_read_the_summary(db: Path) -> None:
         " WHERE indicator = 'budget_revenue' ORDER BY 1",
     )
     assert latest == [("Nghệ An", 110.0), ("Tuyên Quang", 55.0)]
+
+
+def test_papers_loading_from_threads_of_one_process_do_not_conflict(tmp_path: Path) -> None:
+    """A fan-out's papers load from threads of one process, each on its own connection,
+    into one series: DuckDB would abort one of two transactions that rewrite the same
+    summary rows; the loader runs them one at a time instead."""
+    import threading
+
+    db = tmp_path / "w.duckdb"
+    with connect(db) as con:
+        _sites(con)
+    errors: list[BaseException] = []
+    start = threading.Barrier(2)
+
+    def load(site: str) -> None:
+        try:
+            for batch in range(6):
+                results = [
+                    _result(f"https://{site}.vn/{batch}-{i}.html", [_figure(BUDGET, 100 + i)])
+                    for i in range(5)
+                ]
+                with connect(db) as con:
+                    if batch == 0:
+                        start.wait(timeout=30)  # both first batches at once
+                    load_results(con, site, results, "test")
+        except Exception as exc:  # reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=load, args=(s,)) for s in ("baohagiang", "baotuyenquang")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with connect(db) as con:
+        (articles,) = con.execute("SELECT count(*) FROM articles").fetchone()
+        live = con.execute("SELECT * FROM indicator_series_live ORDER BY ALL").fetchall()
+        stored = con.execute("SELECT * FROM indicator_series ORDER BY ALL").fetchall()
+    assert articles == 60 and stored == live

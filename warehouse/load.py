@@ -14,6 +14,7 @@ article is a skip instead ("canonical names another article: ..."), never an ove
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -51,6 +52,14 @@ def text_sha1(article: Article) -> str:
     return hashlib.sha1(content.encode("utf-8")).hexdigest()
 
 
+# One loading transaction at a time per process. The papers of a fan-out load from threads
+# of one process, each on its own connection; DuckDB's optimistic concurrency aborts one of two
+# transactions that touch the same rows ("Conflict on tuple deletion"), and the series
+# summary and story tables are shared by every paper. Across processes the file lock
+# serialises writers already.
+_LOADING = threading.Lock()
+
+
 def load_results(
     con: duckdb.DuckDBPyConnection,
     site_key: str,
@@ -64,6 +73,18 @@ def load_results(
     ``force`` rewrites the extraction of articles whose text did not change (reprocessing
     with code that changed without a new extractor version).
     """
+    with _LOADING:
+        return _load_results_locked(con, site_key, results, extractor_version, force=force)
+
+
+def _load_results_locked(
+    con: duckdb.DuckDBPyConnection,
+    site_key: str,
+    results: Sequence[PageResult],
+    extractor_version: str,
+    *,
+    force: bool,
+) -> LoadCounts:
     results = _refuse_foreign(con, results)
     good = [r.article for r in results if r.article is not None]
     counts = LoadCounts(
