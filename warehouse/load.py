@@ -27,7 +27,7 @@ from transforms.canonical import article_ids
 from transforms.models import Article, DateMention, Figure
 from transforms.urls import normalize_url
 from warehouse.records import FetchedPage, LoadCounts, PageResult
-from warehouse.stories import link_stories
+from warehouse.stories import link_stories, story_mates
 from warehouse.summary import refresh as refresh_summary
 from warehouse.summary import slices_of
 
@@ -109,7 +109,7 @@ def _load_results_locked(
         # the series summary: where the figures about to be replaced were, and the articles
         # whose story linking may change (the written ones' story mates, before and after)
         old_slices = slices_of(con, plan.replaced_ids)
-        mates = _story_mates(con, written)
+        mates = story_mates(con, written)
         link_stories(con, [(aid, r.article.text, r.article.published) for r, aid, *_ in plan.write])
         for table in ("date_mentions", "figures"):
             _delete_children(con, table, plan.replaced_ids)
@@ -118,7 +118,7 @@ def _load_results_locked(
         _insert(con, "date_mentions", dates)
         _insert(con, "figures", figures)
         if written:
-            refresh_summary(con, set(written) | mates | _story_mates(con, written), old_slices)
+            refresh_summary(con, set(written) | mates | story_mates(con, written), old_slices)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -271,18 +271,6 @@ def _insert(
         con.execute(f"{verb} INTO {table} ({columns}) SELECT {columns} FROM _batch {tail}")
     finally:
         con.unregister("_batch")
-
-
-def _story_mates(con: duckdb.DuckDBPyConnection, ids: list[int]) -> set[int]:
-    """The articles in the stories of these articles (a relinking moves only those)."""
-    if not ids:
-        return set()
-    rows = con.execute(
-        "SELECT article_id FROM story_members WHERE story_id IN"
-        " (SELECT story_id FROM story_members WHERE article_id IN (SELECT unnest(?)))",
-        [ids],
-    ).fetchall()
-    return {aid for (aid,) in rows}
 
 
 def _touch(con: duckdb.DuckDBPyConnection, touched: list[tuple[int, datetime]]) -> None:

@@ -42,7 +42,7 @@ def link_stories(con: duckdb.DuckDBPyConnection, articles: Sequence[ArticleText]
         changed, resigned = _changed(con)
         if not changed:
             return 0
-        seeds = set(changed) | _story_mates(con, changed)
+        seeds = set(changed) | story_mates(con, changed)
         before = _stories_of(con, seeds)
         _replace_members(con, changed, resigned)
     finally:
@@ -93,8 +93,11 @@ def _changed(con: duckdb.DuckDBPyConnection) -> tuple[list[int], list[int]]:
     return [aid for aid, _ in rows], [aid for aid, resigned in rows if resigned]
 
 
-def _story_mates(con: duckdb.DuckDBPyConnection, ids: list[int]) -> set[int]:
-    """Every member of the stories these articles belong to now."""
+def story_mates(con: duckdb.DuckDBPyConnection, ids: list[int]) -> set[int]:
+    """Every member of the stories these articles belong to now (a relinking moves only
+    those)."""
+    if not ids:
+        return set()
     rows = con.execute(
         "SELECT article_id FROM story_members WHERE story_id IN"
         " (SELECT story_id FROM story_members WHERE article_id IN (SELECT unnest(?)))",
