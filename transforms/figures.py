@@ -37,7 +37,7 @@ from transforms.figure_periods import PeriodFinder
 from transforms.figure_units import UnitMatch, currency_before, unit_after
 from transforms.indicators import indicator_for, indicator_key
 from transforms.lexicon import lexicon
-from transforms.models import DateMention, Figure, Period
+from transforms.models import DateMention, Figure, Period, new_figure
 from transforms.numbers import NumberMatch, scan_numbers, to_number
 from transforms.places import Place, PlaceFinder
 from transforms.segments import UPPER, Segments, segment
@@ -397,30 +397,35 @@ def _to_figure(text: str, d: _Draft, ctx: _Context) -> Figure:
         unit_name, unit_text = d.currency
     if d.per is not None:
         kind = "ratio"
-    return Figure(
-        text=text[d.start : d.end],
-        start=d.start,
-        end=d.end,
-        value=to_number(d.value),
-        unit=unit_name,
-        unit_text=unit_text,
-        kind=kind,  # type: ignore[arg-type]
-        value_max=None if d.value_max is None else to_number(d.value_max),
-        qualifier=d.qualifier,
-        change=d.change,  # type: ignore[arg-type]
-        per=d.per,
-        group=ctx.group,
-        indicator=ctx.indicator,
-        sentence=ctx.sentence,
-        period=ctx.period,
-        extra=d.extra,
-        numerator=d.fraction[0] if d.fraction else None,
-        denominator=d.fraction[1] if d.fraction else None,
-        share=round(d.fraction[0] / d.fraction[1], 6) if d.fraction else None,
-        indicator_key=indicator_key(ctx.indicator, unit_name),
-        place_province=ctx.place.province,
-        place_rule=ctx.place.rule,  # type: ignore[arg-type]
-        place_district=ctx.place.district,
+    fraction = d.fraction
+    value_max = d.value_max
+    place = ctx.place
+    return new_figure(  # every field of Figure, in order
+        {
+            "text": text[d.start : d.end],
+            "start": d.start,
+            "end": d.end,
+            "value": to_number(d.value),
+            "unit": unit_name,
+            "unit_text": unit_text,
+            "kind": kind,
+            "value_max": None if value_max is None else to_number(value_max),
+            "qualifier": d.qualifier,
+            "change": d.change,
+            "per": d.per,
+            "group": ctx.group,
+            "indicator": ctx.indicator,
+            "sentence": ctx.sentence,
+            "period": ctx.period,
+            "extra": d.extra,
+            "numerator": fraction[0] if fraction else None,
+            "denominator": fraction[1] if fraction else None,
+            "share": round(fraction[0] / fraction[1], 6) if fraction else None,
+            "indicator_key": indicator_key(ctx.indicator, unit_name),
+            "place_province": place.province,
+            "place_rule": place.rule,
+            "place_district": place.district,
+        }
     )
 
 

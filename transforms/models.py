@@ -123,6 +123,19 @@ class Figure:
     place_district: str | None = None  # "huyện Đồng Văn", as written
 
 
+_new_object = object.__new__
+
+
+def new_figure(fields: dict[str, Any]) -> Figure:
+    """``Figure(**fields)`` without the frozen ``__init__``: ``fields`` must hold every
+    field, in declaration order. The extractor makes tens of figures per article, and the
+    generated ``__init__`` sets each of the 25 fields through ``object.__setattr__``; this
+    fills the instance dictionary in one step (same object, same equality, repr, pickle)."""
+    figure = _new_object(Figure)
+    figure.__dict__.update(fields)
+    return figure
+
+
 def to_json_dict(obj: Any) -> Any:
     """Convert records (and lists/dicts of them) to JSON-ready values."""
     if isinstance(obj, DateMention):
