@@ -1,8 +1,10 @@
 """The series summary (warehouse.summary): the views read it and give what the figures give.
 
 Every check compares ``indicator_series`` (the summary, plus the indicators an
-``indicator_map`` edit made stale) with ``indicator_series_live`` (the same grouping done on
-``figure_facts`` at query time), after the kinds of change a warehouse goes through.
+``indicator_map`` edit made stale and the slices loads left pending) with
+``indicator_series_live`` (the same grouping done on ``figure_facts`` at query time), after
+the kinds of change a warehouse goes through; and, once ``refresh_pending`` ran, the
+summary table itself with it.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from transforms.models import Article, Figure, Period
 from warehouse.load import FetchedPage, PageResult, article_id, load_results
 from warehouse.query import example_queries, run_query
 from warehouse.schema import connect
-from warehouse.summary import rebuild
+from warehouse.summary import pending, rebuild, refresh_pending
 
 T0 = datetime(2024, 5, 2, 3, 0, tzinfo=UTC)
 BUDGET = ("thu ngân sách", "ngân sách thu")  # phrase, key: budget_revenue in VND
@@ -70,6 +72,16 @@ def _assert_same(con) -> list[tuple]:
     return summary
 
 
+def _assert_refreshed(con) -> list[tuple]:
+    """Refresh the pending slices: nothing is left pending and the summary table itself
+    (not only the view) holds the series."""
+    refresh_pending(con)
+    assert pending(con) == 0
+    assert con.execute("SELECT count(*) FROM series_stale").fetchall() == [(0,)]
+    assert _series(con, "series_summary") == _series(con, "indicator_series_live")
+    return _assert_same(con)
+
+
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
     path = tmp_path / "w.duckdb"
@@ -96,13 +108,17 @@ def db(tmp_path: Path) -> Path:
 
 
 def test_the_summary_is_the_series_after_a_load(db: Path) -> None:
+    budget = (
+        "SELECT province, province_2025, value, mentions, articles FROM indicator_series"
+        " WHERE indicator = 'budget_revenue' AND change IS NULL ORDER BY province"
+    )
     with connect(db) as con:
+        assert pending(con) > 0  # the loads left their slices to the end of the run
         rows = _assert_same(con)
-        budget = con.execute(
-            "SELECT province, province_2025, value, mentions, articles FROM indicator_series"
-            " WHERE indicator = 'budget_revenue' AND change IS NULL ORDER BY province"
-        ).fetchall()
-    assert rows and budget == [
+        pending_budget = con.execute(budget).fetchall()
+        assert _assert_refreshed(con) == rows
+        assert con.execute(budget).fetchall() == pending_budget
+    assert rows and pending_budget == [
         ("Hà Giang", "Tuyên Quang", 55.0, 3, 2),  # two wordings, one named in Nghệ An
         ("Nghệ An", "Nghệ An", 110.0, 3, 2),
     ]
@@ -110,17 +126,21 @@ def test_the_summary_is_the_series_after_a_load(db: Path) -> None:
 
 def test_a_later_load_adds_to_an_existing_series(db: Path) -> None:
     with connect(db) as con:
+        before = _assert_refreshed(con)
         load_results(
             con, "baonghean",
             [_result("https://baonghean.vn/a-3.html", [_figure(BUDGET, 130), _figure(PAID, 140)],
                      offset=3)],
             "1",
         )  # fmt: skip
-        _assert_same(con)
+        assert pending(con) == 1  # budget_revenue in Nghệ An: both wordings
+        assert _series(con, "series_summary") == before  # not refreshed yet,
+        assert _assert_same(con) != before  # but the view computes the pending slice
         row = con.execute(
             "SELECT value, mentions, articles FROM indicator_series"
             " WHERE indicator = 'budget_revenue' AND province = 'Nghệ An' AND change IS NULL"
         ).fetchall()
+        _assert_refreshed(con)
     assert row == [(120.0, 5, 3)]
 
 
@@ -132,22 +152,27 @@ def test_loading_an_article_again_counts_it_once(db: Path) -> None:
          _figure(BUDGET, 9, change="increase")],
     )  # fmt: skip
     with connect(db) as con:
-        before = _assert_same(con)
+        before = _assert_refreshed(con)
         load_results(con, "baonghean", [same], "1")  # unchanged
-        assert _assert_same(con) == before
+        assert pending(con) == 0 and _assert_same(con) == before
         load_results(con, "baonghean", [same], "2")  # re-extracted: figures replaced
-        assert _assert_same(con) == before
+        assert _assert_same(con) == before and _assert_refreshed(con) == before
         changed = _result(url, [_figure(BUDGET, 1000, year=2022)], body="Đã sửa", offset=9,
                           fetched=T0 + timedelta(days=1))  # fmt: skip
         load_results(con, "baonghean", [changed], "2")
+        # where the old figures were is pending too: the tourists of Nghệ An are gone
+        assert ("du khách lịch", "Nghệ An") in con.execute(
+            "SELECT indicator, province_2025 FROM series_pending"
+        ).fetchall()
         after = _assert_same(con)
+        assert _assert_refreshed(con) == after
         tourists = con.execute(
             "SELECT count(*) FROM indicator_series WHERE indicator = 'du khách lịch'"
         ).fetchall()
     assert after != before and tourists == [(0,)]  # the old figures left the summary
 
 
-def test_an_indicator_map_edit_shows_at_once_and_a_load_folds_it_in(db: Path) -> None:
+def test_an_indicator_map_edit_shows_at_once_and_a_refresh_folds_it_in(db: Path) -> None:
     with connect(db) as con:
         con.execute(
             "INSERT INTO indicator_map VALUES"
@@ -168,10 +193,11 @@ def test_an_indicator_map_edit_shows_at_once_and_a_load_folds_it_in(db: Path) ->
             [_result("https://baotuyenquang.vn/c-1.html", [_figure(TOURISTS, 7, "người")])],
             "1",
         )  # fmt: skip
-        assert con.execute("SELECT count(*) FROM series_stale").fetchall() == [(0,)]
-        _assert_same(con)
+        _assert_same(con)  # stale and pending at once
+        _assert_refreshed(con)
         con.execute("DELETE FROM indicator_map WHERE source = 'user'")  # and back
         _assert_same(con)
+        _assert_refreshed(con)
 
 
 def test_wire_copy_is_one_story_in_the_summary(db: Path) -> None:
@@ -182,6 +208,7 @@ def test_wire_copy_is_one_story_in_the_summary(db: Path) -> None:
                 con, site, [_result(url, [_figure(BUDGET, 77, year=2021)], body=WIRE)], "1"
             )
         _assert_same(con)
+        _assert_refreshed(con)
         linked = con.execute(
             "SELECT count(DISTINCT story_id) FROM story_members WHERE article_id IN (?, ?)",
             [
@@ -197,6 +224,7 @@ def test_wire_copy_is_one_story_in_the_summary(db: Path) -> None:
             "1",
         )  # fmt: skip
         _assert_same(con)
+        _assert_refreshed(con)
     assert linked == [(1,)]
 
 
@@ -212,6 +240,57 @@ def test_an_upgraded_warehouse_is_summarised_when_a_writer_connects(db: Path) ->
         assert rebuild(con) == len(expected)
         con.execute("COMMIT")
         assert _series(con) == expected
+
+
+def test_a_killed_run_leaves_exact_views_and_the_next_run_refreshes_them(db: Path) -> None:
+    """A run that dies after loading never calls refresh_pending: its slices stay pending,
+    readers (a new, read-only connection) still get the series, and the next refresh, at
+    the end of any paper's run, clears them."""
+    with connect(db) as con:
+        _assert_refreshed(con)
+    with connect(db) as con:  # the run that dies: loads, no refresh
+        for batch, site in enumerate(["baonghean", "baohagiang", "baotuyenquang"]):
+            load_results(
+                con, site,
+                [_result(f"https://{site}.vn/k-{batch}-{i}.html",
+                         [_figure(BUDGET, 200 + i, year=2024), _figure(TOURISTS, i + 1, "người"),
+                          _figure(PAID, 50, place="Nghệ An")], offset=i)
+                 for i in range(3)],
+                "1",
+            )  # fmt: skip
+        stale_table = _series(con, "series_summary")
+    with connect(db, read_only=True) as con:  # a reader after the crash
+        left = con.execute("SELECT indicator, province_2025 FROM series_pending").fetchall()
+        assert sorted(left) == [
+            ("budget_revenue", "Nghệ An"), ("budget_revenue", "Tuyên Quang"),
+            ("du khách lịch", "Nghệ An"), ("du khách lịch", "Tuyên Quang"),
+        ]  # fmt: skip
+        live = _assert_same(con)
+        assert stale_table != live  # what the views add is the pending slices
+    _, answer = run_query(  # as `baotinh query` reads it
+        db,
+        "(SELECT * FROM indicator_series EXCEPT ALL SELECT * FROM indicator_series_live)"
+        " UNION ALL"
+        " (SELECT * FROM indicator_series_live EXCEPT ALL SELECT * FROM indicator_series)",
+    )
+    assert answer == []
+    with connect(db) as con:  # the next run's end
+        assert _assert_refreshed(con) == live
+        assert refresh_pending(con) == 0  # nothing left: nothing done
+
+
+def test_a_version_6_warehouse_gets_the_pending_table(db: Path) -> None:
+    with connect(db) as con:
+        expected = _assert_refreshed(con)
+        con.execute("DROP VIEW indicator_latest")
+        con.execute("DROP VIEW indicator_series")
+        con.execute("DROP VIEW series_pending_live")
+        con.execute("DROP VIEW series_pending_slices")
+        con.execute("DROP TABLE series_pending")
+        con.execute("DELETE FROM schema_migrations WHERE version = 7")
+        con.execute("DELETE FROM schema_views")
+    with connect(db) as con:
+        assert pending(con) == 0 and _assert_same(con) == expected
 
 
 def test_the_example_series_queries_read_the_summary(db: Path) -> None:
@@ -249,6 +328,8 @@ def test_papers_loading_from_threads_of_one_process_do_not_conflict(tmp_path: Pa
                     if batch == 0:
                         start.wait(timeout=30)  # both first batches at once
                     load_results(con, site, results, "test")
+                    if batch % 2:  # a paper's run ends while the other paper loads
+                        refresh_pending(con)
         except Exception as exc:  # reported by the assertion below
             errors.append(exc)
 
@@ -262,4 +343,6 @@ def test_papers_loading_from_threads_of_one_process_do_not_conflict(tmp_path: Pa
         (articles,) = con.execute("SELECT count(*) FROM articles").fetchone()
         live = con.execute("SELECT * FROM indicator_series_live ORDER BY ALL").fetchall()
         stored = con.execute("SELECT * FROM indicator_series ORDER BY ALL").fetchall()
-    assert articles == 60 and stored == live
+        refresh_pending(con)
+        summary = con.execute("SELECT * FROM series_summary ORDER BY ALL").fetchall()
+    assert articles == 60 and stored == live and summary == live

@@ -28,8 +28,7 @@ from transforms.models import Article, DateMention, Figure
 from transforms.urls import normalize_url
 from warehouse.records import FetchedPage, LoadCounts, PageResult
 from warehouse.stories import link_stories, story_mates
-from warehouse.summary import refresh as refresh_summary
-from warehouse.summary import slices_of
+from warehouse.summary import mark_pending, slices_of
 
 __all__ = ["FetchedPage", "LoadCounts", "PageResult", "article_id", "load_results"]
 
@@ -106,8 +105,10 @@ def _load_results_locked(
         )
         _touch(con, plan.touch)
         written = [aid for _, aid, *_ in plan.write]
-        # the series summary: where the figures about to be replaced were, and the articles
-        # whose story linking may change (the written ones' story mates, before and after)
+        # the series summary's slices this batch changes, left pending (the views compute
+        # them live) until the run's end refreshes them: where the figures about to be
+        # replaced were, and the articles whose story linking may change (the written
+        # ones' story mates, before and after)
         old_slices = slices_of(con, plan.replaced_ids)
         mates = story_mates(con, written)
         link_stories(con, [(aid, r.article.text, r.article.published) for r, aid, *_ in plan.write])
@@ -118,7 +119,7 @@ def _load_results_locked(
         _insert(con, "date_mentions", dates)
         _insert(con, "figures", figures)
         if written:
-            refresh_summary(con, set(written) | mates | story_mates(con, written), old_slices)
+            mark_pending(con, set(written) | mates | story_mates(con, written), old_slices)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

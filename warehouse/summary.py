@@ -4,14 +4,18 @@ Grouping every figure of the warehouse at each query took 13 s at ten million fi
 the summary holds the groups (one row per province, indicator, unit, change and period),
 so the series views read a few hundred thousand rows instead.
 
-Kept current by the loader: each batch recomputes, in its own transaction, the
+Kept current in two steps. Each load batch only records, in its own transaction, the
 ``(indicator, province_2025)`` slices its articles touch (their figures before and after,
-and the articles whose story the batch regrouped), from the figures of those slices only.
+and the articles whose story the batch regrouped) in ``series_pending``
+(:func:`mark_pending`); the views compute pending slices from the figures (exact, slower)
+until :func:`refresh_pending`, called at the end of each run, recomputes them from the
+figures of those slices only and clears them. Recomputing in the batch cost ~2 s per batch
+at ten million figures and held the file's write lock that long.
 Every (indicator_key, unit) pair summarised is listed in ``series_summary_keys`` with the
-indicator it was summarised under; an ``indicator_map`` edit that renames a pair makes the
-views compute the indicators concerned from the figures (exact at once, slower) until the
-next load refreshes them here. Changing a paper's provinces (``sites``) is not noticed:
-call :func:`rebuild` after it.
+indicator it was summarised under (a batch lists new pairs under their name at the time);
+an ``indicator_map`` edit that renames a pair makes the views compute the indicators
+concerned from the figures (exact at once, slower) until the next refresh folds them in.
+Changing a paper's provinces (``sites``) is not noticed: call :func:`rebuild` after it.
 """
 
 from __future__ import annotations
@@ -104,6 +108,7 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> int:
     _points(con, "_series_names", "true")
     con.execute(f"INSERT INTO series_summary {_GROUPS}")
     _keep_names(con)
+    con.execute("DELETE FROM series_pending")
     con.execute("DELETE FROM series_summary_state")
     con.execute("INSERT INTO series_summary_state VALUES (current_timestamp)")
     _drop(con)
@@ -120,18 +125,78 @@ def slices_of(con: duckdb.DuckDBPyConnection, article_ids: Iterable[int]) -> set
     return _slices(con, ids)
 
 
-def refresh(
+def mark_pending(
     con: duckdb.DuckDBPyConnection, article_ids: Iterable[int], old_slices: Iterable[tuple] = ()
 ) -> int:
-    """Recompute the slices these articles' figures are in, ``old_slices`` (where figures
-    deleted since were), and every indicator an ``indicator_map`` edit renamed; in the
-    caller's transaction. Returns the summary rows written."""
-    if not is_built(con):
-        return rebuild(con)
+    """Record as pending the slices these articles' figures are in now and ``old_slices``
+    (where figures deleted since were), in the caller's (the batch's) transaction; a pair of
+    their figures that no summary row names yet is listed in ``series_summary_keys`` under
+    its name now, so that the views find its figures. Returns the slices newly pending."""
     ids = list(set(article_ids))
-    _names(con, f"SELECT indicator_key, unit FROM series_summary_keys UNION {_PAIRS_OF_ARTICLES}",
-           ids=ids)  # fmt: skip
-    slices = set(old_slices) | (_slices(con, ids) if ids else set())
+    slices = set(old_slices)
+    if ids:
+        _names(con, _PAIRS_OF_ARTICLES, ids=ids)
+        slices |= _slices(con, ids)
+        con.execute(
+            "INSERT INTO series_summary_keys SELECT indicator_key, unit, indicator"
+            " FROM _series_names AS n WHERE NOT EXISTS (SELECT 1 FROM series_summary_keys AS k"
+            " WHERE k.indicator_key = n.indicator_key AND k.unit IS NOT DISTINCT FROM n.unit)"
+        )
+    _drop(con)
+    if not slices:
+        return 0
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _series_slices (indicator VARCHAR, province_2025 VARCHAR)"
+    )
+    con.executemany("INSERT INTO _series_slices VALUES (?, ?)", sorted(slices, key=str))
+    added = con.execute(
+        "INSERT INTO series_pending (indicator, province_2025)"
+        " SELECT indicator, province_2025 FROM _series_slices AS s WHERE NOT EXISTS"
+        " (SELECT 1 FROM series_pending AS p WHERE p.indicator = s.indicator"
+        " AND p.province_2025 IS NOT DISTINCT FROM s.province_2025)"
+    ).fetchall()[0][0]
+    _drop(con)
+    return added
+
+
+def pending(con: duckdb.DuckDBPyConnection) -> int:
+    """The slices waiting for :func:`refresh_pending`."""
+    return con.execute("SELECT count(*) FROM series_pending").fetchall()[0][0]
+
+
+def refresh_pending(con: duckdb.DuckDBPyConnection) -> int:
+    """Recompute the pending slices and every indicator an ``indicator_map`` edit renamed,
+    and clear them, in one transaction of its own; returns the summary rows written.
+
+    Called at the end of each run, so a run that died with slices pending has them
+    refreshed by the next one (the views are exact meanwhile). One summary writer at a
+    time per process: it waits for a loading batch of another thread, and they wait for it.
+    """
+    from warehouse.load import _LOADING  # the loader's lock (load imports this module)
+
+    with _LOADING:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            if not is_built(con):
+                written = rebuild(con)  # it clears series_pending
+            else:
+                slices = con.execute(
+                    "SELECT DISTINCT indicator, province_2025 FROM series_pending"
+                ).fetchall()
+                _names(con, "SELECT indicator_key, unit FROM series_summary_keys")
+                written = _recompute(con, set(slices))
+                if slices:
+                    con.execute("DELETE FROM series_pending")
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+    return written
+
+
+def _recompute(con: duckdb.DuckDBPyConnection, slices: set[tuple]) -> int:
+    """Recompute ``slices`` and the indicators renamed since they were summarised, naming
+    the pairs of ``_series_names`` (every pair summarised, and any new one)."""
     renamed = {
         name
         for pair in con.execute(

@@ -165,20 +165,73 @@ LEFT JOIN province_successors AS ps
     ON ps.province_before = coalesce(f.place_province, p.paper_province)
 GROUP BY ALL;
 
+-- The slices of series_summary loads changed since the last refresh
+-- (warehouse.summary.refresh_pending, at the end of each run), but for stale indicators
+-- (series_stale_live has those in every province).
+CREATE OR REPLACE VIEW series_pending_slices AS
+SELECT DISTINCT indicator, province_2025 FROM series_pending
+WHERE indicator NOT IN (SELECT indicator FROM series_stale);
+
+-- indicator_series_live for the pending slices only: the figures of the pairs their
+-- indicators name (a load lists a new pair in series_summary_keys), joined first so that
+-- with nothing pending no figure is read, then kept when in a pending slice's province.
+CREATE OR REPLACE VIEW series_pending_live AS
+SELECT
+    coalesce(f.place_province, p.paper_province)                          AS province,
+    coalesce(ps.province_2025, f.place_province, p.paper_province_2025)   AS province_2025,
+    f.name                                                                AS indicator,
+    min(f.indicator_key)                                                  AS indicator_key,
+    f.unit,
+    f.change,
+    f.period_grain,
+    f.period_value,
+    f.period_value_to,
+    f.period_first_day,
+    f.period_last_day,
+    year(f.period_first_day)                                              AS period_year,
+    median(f.value)                                                       AS value,
+    min(f.value)                                                          AS min_value,
+    max(f.value)                                                          AS max_value,
+    count(*)                                                              AS mentions,
+    count(DISTINCT f.article_id)                                          AS articles,
+    count(DISTINCT coalesce(m.story_id, f.article_id))                    AS stories
+FROM (
+    SELECT f.*, k.indicator AS name
+    FROM series_key_names AS k
+    JOIN figures AS f ON f.indicator_key = k.indicator_key AND f.unit IS NOT DISTINCT FROM k.unit
+    WHERE k.indicator IN (SELECT indicator FROM series_pending_slices)
+) AS f
+JOIN articles AS a USING (article_id)
+JOIN paper_provinces AS p USING (site_key)
+LEFT JOIN story_members AS m USING (article_id)
+LEFT JOIN province_successors AS ps
+    ON ps.province_before = coalesce(f.place_province, p.paper_province)
+JOIN series_pending_slices AS q
+    ON q.indicator = f.name
+    AND q.province_2025 IS NOT DISTINCT FROM
+        coalesce(ps.province_2025, f.place_province, p.paper_province_2025)
+GROUP BY ALL;
+
 -- The longitudinal series: one row per province, indicator, unit, change and reported
 -- period (month, quarter, half, year, ...). `province` is the figure's province as it
 -- was, `province_2025` the same after the merger, so a series does not break in 2025.
 -- `indicator` is the named indicator (indicator_map) or else the normalised key;
 -- phrases that are not indicators (`|`, "có chiều dài") are left out. Changes ("tăng
 -- 12,3%") are kept apart from levels; several articles reporting one period are
--- summarised (median) and counted. Read from series_summary, which the loader keeps
--- current, except for indicators an indicator_map edit renamed since the last load
--- (series_stale), computed from the figures: the same rows as indicator_series_live.
+-- summarised (median) and counted. Read from series_summary, except for indicators an
+-- indicator_map edit renamed (series_stale) and the slices loaded since the last refresh
+-- (series_pending), computed from the figures: the same rows as indicator_series_live.
 CREATE OR REPLACE VIEW indicator_series AS
-SELECT * FROM series_summary
-WHERE indicator NOT IN (SELECT indicator FROM series_stale)
+SELECT * FROM series_summary AS s
+WHERE s.indicator NOT IN (SELECT indicator FROM series_stale)
+  AND NOT EXISTS (
+    SELECT 1 FROM series_pending AS q
+    WHERE q.indicator = s.indicator AND q.province_2025 IS NOT DISTINCT FROM s.province_2025
+  )
 UNION ALL
-SELECT * FROM series_stale_live;
+SELECT * FROM series_stale_live
+UNION ALL
+SELECT * FROM series_pending_live;
 
 -- The latest reported level of each indicator per province (today's provinces): the
 -- series row with the latest period end; ties broken by more articles.
