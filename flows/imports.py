@@ -28,6 +28,7 @@ from transforms.urls import normalize_url
 from warehouse.load import FetchedPage, LoadCounts, PageResult, load_results
 from warehouse.runs import register_site
 from warehouse.schema import connect
+from warehouse.summary import refresh_pending
 
 BATCH = 200
 
@@ -72,6 +73,8 @@ def import_files(
                 _load(config, paper, batches.pop(paper.key), counts)
         for key, results in batches.items():
             _load(config, papers[key], results, counts)
+    with connect(config.db_path) as con:  # the series slices the loads left pending
+        refresh_pending(con)
     log.info("import: %s", dict(counts))
     return dict(counts)
 

@@ -63,6 +63,7 @@ from warehouse.runs import (
     start_run,
 )
 from warehouse.schema import connect
+from warehouse.summary import refresh_pending
 
 Mode = Literal["incremental", "full"]
 
@@ -303,6 +304,8 @@ def _pipeline_locked(
             with connect(config.db_path) as con:
                 mark_archive_loaded(con, warc.name, paper.key, streamed.articles + streamed.skipped)
         totals.add(_load_pending(archive_dir, paper, registry, since, config.db_path))
+        with connect(config.db_path) as con:  # the series slices this run's loads left pending
+            refresh_pending(con)
         health = assess(outcome, totals)
     except BaseException as exc:
         fan_out_stopped = stopping is not None and stopping.is_set()

@@ -19,6 +19,7 @@ from registry.config import Config
 from spiders.warc import ArchivedPage, read_page_at
 from warehouse.records import LoadCounts
 from warehouse.schema import connect
+from warehouse.summary import refresh_pending
 
 # The current copy of each article, and every page that gave no article.
 _PAGES = """
@@ -66,6 +67,7 @@ def reprocess(
         totals: LoadCounts = process_pages(pages, paper, since, config.db_path, log=log, force=True)
         with connect(config.db_path) as con:
             con.execute(_RELINK, [key])
+            refresh_pending(con)  # the series slices this paper's loads left pending
         report[key] = {
             "pages": len(where),
             "new": totals.new,
