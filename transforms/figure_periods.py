@@ -60,6 +60,7 @@ class PeriodFinder:
         self._mentions = sorted((m for m in mentions if _governs(text, m)), key=lambda m: m.start)
         self._starts = [m.start for m in self._mentions]
         self._fallback = published_period(reference)
+        self._memo: dict[tuple[tuple[int, int], tuple[int, int], int, int], Period] = {}
 
     def _within(self, lo: int, hi: int) -> list[DateMention]:
         i, j = bisect_left(self._starts, lo), bisect_right(self._starts, hi - 1)
@@ -86,6 +87,20 @@ class PeriodFinder:
             return self._fallback
         clause = clause or self._segments.clause(pos)
         sentence = sentence or self._segments.sentence(pos)
+        # The answer depends on the clause, the sentence, the paragraph and which mentions
+        # come before ``pos``: figures of one clause mostly share it, so it is found once.
+        key = (
+            clause,
+            sentence,
+            bisect_left(self._starts, pos),
+            bisect_right(self._segments.paragraphs, pos),
+        )
+        period = self._memo.get(key)
+        if period is None:
+            period = self._memo[key] = self._period_at(pos, clause, sentence)
+        return period
+
+    def _period_at(self, pos: int, clause: tuple[int, int], sentence: tuple[int, int]) -> Period:
         for rule, (lo, hi) in (("clause", clause), ("sentence", sentence)):
             mention = self._nearest(self._within(lo, hi), pos)
             if mention is not None:

@@ -133,6 +133,7 @@ class PlaceFinder:
         lead_end = segments.paragraph(0)[1]
         lead = {m.name for m in self._within(0, lead_end)}
         self._lead = lead.pop() if len(lead) == 1 else None
+        self._memo: dict[tuple[int, int, int, int, int], Place] = {}
 
     def _within(self, lo: int, hi: int) -> list[_Mention]:
         i, j = bisect_left(self._starts, lo), bisect_right(self._starts, hi - 1)
@@ -150,6 +151,21 @@ class PlaceFinder:
     def place_at(self, pos: int, sentence: tuple[int, int] | None = None) -> Place:
         """The place of a figure starting at ``pos``."""
         s_lo, s_hi = sentence or self._segments.sentence(pos)
+        # The answer depends on the sentence, its paragraph and which mentions come before
+        # ``pos``: figures of one sentence mostly share it, so it is worked out once.
+        key = (
+            s_lo,
+            s_hi,
+            bisect_left(self._starts, pos),
+            bisect_left(self._district_starts, pos),
+            bisect_right(self._segments.paragraphs, pos),
+        )
+        place = self._memo.get(key)
+        if place is None:
+            place = self._memo[key] = self._place_at(pos, s_lo, s_hi)
+        return place
+
+    def _place_at(self, pos: int, s_lo: int, s_hi: int) -> Place:
         district = self._district(pos, s_lo, s_hi)
         named = self._within(s_lo, s_hi)
         if named:
