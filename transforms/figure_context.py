@@ -10,7 +10,7 @@ All word lists are data in ``transforms/data/figure_context.toml``.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from transforms.lexicon import lexicon
 
@@ -66,6 +66,14 @@ def _tail_phrase(words: list[str], table: dict[str, str] | frozenset[str], sizes
 
 def qualifier_and_change(words: list[str]) -> tuple[str | None, str | None]:
     """Qualifier and change read from the words before a number ("tăng gần" -> approx)."""
+    if not words:
+        return None, None
+    return _qualifier_and_change(tuple(words))
+
+
+@lru_cache(maxsize=1 << 14)
+def _qualifier_and_change(words: tuple[str, ...]) -> tuple[str | None, str | None]:
+    """:func:`qualifier_and_change` of a few words; the same few words recur all the time."""
     lex = lexicon()
     qualifier = None
     size = _tail_phrase(words, lex.qualifiers, range(3, 0, -1))
@@ -119,7 +127,15 @@ def is_label(words: list[str], counted: bool = False) -> bool:
     ``counted``: a known unit or counted noun follows the number, which overrides label
     words that are also verbs ("cấp 86 giấy phép").
     """
-    label = label_before(words)
+    if not words:
+        return False
+    return _is_label(tuple(words), counted)
+
+
+@lru_cache(maxsize=1 << 14)
+def _is_label(words: tuple[str, ...], counted: bool) -> bool:
+    """:func:`is_label` of a few words; the same few words recur all the time."""
+    label = label_before(words)  # type: ignore[arg-type]
     if label is None:
         return False
     return not (counted and label in lexicon().label_unless_counted)

@@ -83,6 +83,7 @@ def _exact_case_keys() -> frozenset[str]:
     return frozenset(f.lower() for f in lexicon().exact_case)
 
 
+@lru_cache(maxsize=4096)
 def _lookup_unit(surface: str) -> tuple[str, str] | None:
     lex = lexicon()
     key = surface.lower()
@@ -92,8 +93,16 @@ def _lookup_unit(surface: str) -> tuple[str, str] | None:
     return found
 
 
+@cache
+def _noun_first_words() -> frozenset[str]:
+    """The first word of every counted noun: words that start none cannot start one."""
+    return frozenset(n.split(" ", 1)[0] for n in lexicon().nouns)
+
+
 def _noun_at(words: list[str]) -> int:
     """How many of ``words`` (1-3) form the longest counted noun; 0 if none."""
+    if not words or words[0].lower() not in _noun_first_words():
+        return 0
     nouns = lexicon().nouns
     for size in (3, 2, 1):
         if len(words) >= size and " ".join(words[:size]).lower() in nouns:
