@@ -43,7 +43,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.concurrency.sync import concurrency as crawl_slot
 from prefect.exceptions import TerminationSignal
 from prefect.runtime import flow_run, task_run
-from prefect.states import Completed
+from prefect.states import Cancelled, Completed
 
 from flows.crawl import CrawlFailed, CrawlOutcome, is_loopback, run_crawl
 from flows.health import SiteBroken, assess
@@ -77,7 +77,9 @@ CRAWL_RETRY_DELAYS = [60, 300]  # seconds before the first and the second retry
 _STOPPING: ContextVar[threading.Event | None] = ContextVar("baotinh_stopping", default=None)
 
 
-_FAN_OUT_STOPPED = "the run was interrupted before this paper was done"
+_FAN_OUT_STOPPED = (
+    "the run was interrupted (cancelled, timed out or stopped) before this paper was done"
+)
 
 
 class RunInterrupted(RuntimeError):
@@ -316,6 +318,8 @@ def _pipeline_locked(
         failed = {"site": paper.key, "run_id": run_id, "failed": reason}
         failed |= _counts(outcome, totals) | {"duration_s": round(time.monotonic() - started, 1)}
         _publish_paper_summary(paper, failed, artifact_prefix)
+        if fan_out_stopped:  # a thread no signal reaches: this paper's run is Cancelled too
+            return Cancelled(message=reason, data=failed)  # type: ignore[return-value]
         raise
     finally:
         _remove_tree(scratch)

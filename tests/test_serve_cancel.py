@@ -15,8 +15,7 @@ few articles the run is set to ``Cancelling``. What follows, as observed:
   10 s, then SIGKILL: flows.crawl ``_stop``);
 * the paper's run processes and loads what the crawl archived, records ``interrupted`` and
   ends; the run's process exits, its page workers with it (the pool is closed at exit); the
-  runner then sets the parent ``Cancelled``. The paper's own run ends ``Failed``
-  (``CrawlStopped``), not ``Cancelled``: see the test.
+  runner then sets the parent ``Cancelled``; the paper's own run ends ``Cancelled`` too.
 
 The next run (``baotinh run`` on the same warehouse and server) completes the paper.
 """
@@ -159,13 +158,9 @@ def test_cancelling_a_served_crawl_stops_its_crawl_and_the_next_run_completes_it
         assert ended_after < 40
         (child,) = children
         # The paper's run is not signalled by Prefect: it runs in a thread of the fan-out,
-        # which tells it to stop its crawl (the stop file). flows.pipeline records it
-        # `interrupted` but re-raises the crawl task's CrawlStopped, so Prefect marks the
-        # subflow (and its crawl task) Failed. Returning a Cancelled state there would make it
-        # Cancelled (issue 8's report); either is accepted here.
-        assert child.state.is_cancelled() or (
-            child.state.is_failed() and "cancelled or timed out" in (child.state.message or "")
-        ), (child.name, child.state.name, child.state.message)
+        # which tells it to stop its crawl (the stop file); flows.pipeline records it
+        # `interrupted` and ends it Cancelled, not Failed.
+        assert child.state.is_cancelled(), (child.name, child.state.name, child.state.message)
 
         ((status, error),) = rows(db, "SELECT status, error FROM crawl_runs")
         assert status == "interrupted", (status, error)
