@@ -161,8 +161,8 @@ def test_loading_an_article_again_counts_it_once(db: Path) -> None:
                           fetched=T0 + timedelta(days=1))  # fmt: skip
         load_results(con, "baonghean", [changed], "2")
         # where the old figures were is pending too: the tourists of Nghệ An are gone
-        assert ("du khách lịch", "Nghệ An") in con.execute(
-            "SELECT indicator, province_2025 FROM series_pending"
+        assert ("du khách lịch", "Nghệ An", 2023) in con.execute(
+            "SELECT indicator, province_2025, period_year FROM series_pending"
         ).fetchall()
         after = _assert_same(con)
         assert _assert_refreshed(con) == after
@@ -260,10 +260,13 @@ def test_a_killed_run_leaves_exact_views_and_the_next_run_refreshes_them(db: Pat
             )  # fmt: skip
         stale_table = _series(con, "series_summary")
     with connect(db, read_only=True) as con:  # a reader after the crash
-        left = con.execute("SELECT indicator, province_2025 FROM series_pending").fetchall()
+        left = con.execute(
+            "SELECT indicator, province_2025, period_year FROM series_pending"
+        ).fetchall()
         assert sorted(left) == [
-            ("budget_revenue", "Nghệ An"), ("budget_revenue", "Tuyên Quang"),
-            ("du khách lịch", "Nghệ An"), ("du khách lịch", "Tuyên Quang"),
+            ("budget_revenue", "Nghệ An", 2023), ("budget_revenue", "Nghệ An", 2024),
+            ("budget_revenue", "Tuyên Quang", 2024),
+            ("du khách lịch", "Nghệ An", 2023), ("du khách lịch", "Tuyên Quang", 2023),
         ]  # fmt: skip
         live = _assert_same(con)
         assert stale_table != live  # what the views add is the pending slices
@@ -287,7 +290,7 @@ def test_a_version_6_warehouse_gets_the_pending_table(db: Path) -> None:
         con.execute("DROP VIEW series_pending_live")
         con.execute("DROP VIEW series_pending_slices")
         con.execute("DROP TABLE series_pending")
-        con.execute("DELETE FROM schema_migrations WHERE version = 7")
+        con.execute("DELETE FROM schema_migrations WHERE version IN (7, 8)")
         con.execute("DELETE FROM schema_views")
     with connect(db) as con:
         assert pending(con) == 0 and _assert_same(con) == expected

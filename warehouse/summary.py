@@ -5,8 +5,8 @@ the summary holds the groups (one row per province, indicator, unit, change and 
 so the series views read a few hundred thousand rows instead.
 
 Kept current in two steps. Each load batch only records, in its own transaction, the
-``(indicator, province_2025)`` slices its articles touch (their figures before and after,
-and the articles whose story the batch regrouped) in ``series_pending``
+``(indicator, province_2025, period_year)`` slices its articles touch (their figures
+before and after, and the articles whose story the batch regrouped) in ``series_pending``
 (:func:`mark_pending`); the views compute pending slices from the figures (exact, slower)
 until :func:`refresh_pending`, called at the end of each run, recomputes them from the
 figures of those slices only and clears them. Recomputing in the batch cost ~2 s per batch
@@ -116,8 +116,8 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def slices_of(con: duckdb.DuckDBPyConnection, article_ids: Iterable[int]) -> set[tuple]:
-    """The ``(indicator, province_2025)`` slices the figures of these articles are in now
-    (indicators as indicator_map names them now)."""
+    """The ``(indicator, province_2025, period_year)`` slices the figures of these articles
+    are in now (indicators as indicator_map names them now)."""
     ids = list(set(article_ids))
     if not ids:
         return set()
@@ -146,14 +146,16 @@ def mark_pending(
     if not slices:
         return 0
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE _series_slices (indicator VARCHAR, province_2025 VARCHAR)"
+        "CREATE OR REPLACE TEMP TABLE _series_slices"
+        " (indicator VARCHAR, province_2025 VARCHAR, period_year BIGINT)"
     )
-    con.executemany("INSERT INTO _series_slices VALUES (?, ?)", sorted(slices, key=str))
+    con.executemany("INSERT INTO _series_slices VALUES (?, ?, ?)", sorted(slices, key=str))
     added = con.execute(
-        "INSERT INTO series_pending (indicator, province_2025)"
-        " SELECT indicator, province_2025 FROM _series_slices AS s WHERE NOT EXISTS"
+        "INSERT INTO series_pending (indicator, province_2025, period_year)"
+        " SELECT * FROM _series_slices AS s WHERE NOT EXISTS"
         " (SELECT 1 FROM series_pending AS p WHERE p.indicator = s.indicator"
-        " AND p.province_2025 IS NOT DISTINCT FROM s.province_2025)"
+        " AND p.province_2025 IS NOT DISTINCT FROM s.province_2025"
+        " AND p.period_year IS NOT DISTINCT FROM s.period_year)"
     ).fetchall()[0][0]
     _drop(con)
     return added
@@ -181,7 +183,7 @@ def refresh_pending(con: duckdb.DuckDBPyConnection) -> int:
                 written = rebuild(con)  # it clears series_pending
             else:
                 slices = con.execute(
-                    "SELECT DISTINCT indicator, province_2025 FROM series_pending"
+                    "SELECT DISTINCT indicator, province_2025, period_year FROM series_pending"
                 ).fetchall()
                 _names(con, "SELECT indicator_key, unit FROM series_summary_keys")
                 written = _recompute(con, set(slices))
@@ -210,19 +212,20 @@ def _recompute(con: duckdb.DuckDBPyConnection, slices: set[tuple]) -> int:
         _drop(con)
         return 0
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE _series_slices (indicator VARCHAR, province_2025 VARCHAR)"
+        "CREATE OR REPLACE TEMP TABLE _series_slices"
+        " (indicator VARCHAR, province_2025 VARCHAR, period_year BIGINT)"
     )
     if slices:
-        con.executemany("INSERT INTO _series_slices VALUES (?, ?)", sorted(slices, key=str))
+        con.executemany("INSERT INTO _series_slices VALUES (?, ?, ?)", sorted(slices, key=str))
     con.execute("CREATE OR REPLACE TEMP TABLE _series_renamed (indicator VARCHAR)")
     if renamed:
         con.executemany("INSERT INTO _series_renamed VALUES (?)", [[n] for n in sorted(renamed)])
     wanted = (
         "(s.indicator IN (SELECT indicator FROM _series_renamed)"
-        " OR (s.indicator, s.province_2025) IN"
-        " (SELECT (indicator, province_2025) FROM _series_slices))"
+        " OR (s.indicator, s.province_2025, {year}) IN"
+        " (SELECT (indicator, province_2025, period_year) FROM _series_slices))"
     )
-    con.execute(f"DELETE FROM series_summary AS s WHERE {wanted}")
+    con.execute(f"DELETE FROM series_summary AS s WHERE {wanted.format(year='s.period_year')}")
     # read only the figures of the pairs named as a wanted indicator and, unless an
     # indicator is redone everywhere, those that can be in a wanted province
     con.execute(
@@ -234,8 +237,13 @@ def _recompute(con: duckdb.DuckDBPyConnection, slices: set[tuple]) -> int:
         "CREATE OR REPLACE TEMP TABLE _series_where AS SELECT DISTINCT province_2025 AS p"
         " FROM _series_slices"
     )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _series_years AS SELECT DISTINCT period_year AS y"
+        " FROM _series_slices"
+    )
     _points(con, "_series_use", "true" if renamed else _IN_PROVINCES)
-    con.execute(f"DELETE FROM _series_points AS s WHERE NOT {wanted}")
+    year = "year(s.period_first_day)"
+    con.execute(f"DELETE FROM _series_points AS s WHERE NOT {wanted.format(year=year)}")
     written = con.execute(f"INSERT INTO series_summary {_GROUPS}").fetchall()[0][0]
     _keep_names(con)
     _drop(con)
@@ -248,9 +256,13 @@ _PAIRS_OF_ARTICLES = (
     " WHERE indicator_key IS NOT NULL AND article_id IN (SELECT unnest($ids::BIGINT[]))"
 )
 
-# Figures that can be in a province of _series_where (a superset: the exact test follows):
-# their text names it or one that became part of it, or they name none and their paper's is.
+# Figures that can be in a slice of _series_slices (a superset: the exact test follows): of
+# a year of _series_years, and in a province of _series_where: their text names it or one
+# that became part of it, or they name none and their paper's is.
 _IN_PROVINCES = """(
+    year(f.period_first_day) IN (SELECT y FROM _series_years)
+    OR (f.period_first_day IS NULL AND EXISTS (SELECT 1 FROM _series_years WHERE y IS NULL))
+) AND (
     f.place_province IN (SELECT p FROM _series_where)
     OR f.place_province IN (SELECT province_before FROM province_successors
                             WHERE province_2025 IN (SELECT p FROM _series_where))
@@ -266,7 +278,8 @@ _IN_PROVINCES = """(
 def _slices(con: duckdb.DuckDBPyConnection, ids: list[int]) -> set[tuple]:
     sql = _POINTS.format(names="_series_names", where="f.article_id IN (SELECT unnest($ids))")
     rows = con.execute(
-        f"SELECT DISTINCT indicator, province_2025 FROM ({sql})", {"ids": ids}
+        f"SELECT DISTINCT indicator, province_2025, year(period_first_day) FROM ({sql})",
+        {"ids": ids},
     ).fetchall()
     return set(rows)
 
@@ -290,5 +303,5 @@ def _keep_names(con: duckdb.DuckDBPyConnection) -> None:
 
 def _drop(con: duckdb.DuckDBPyConnection) -> None:
     for table in ("_series_names", "_series_points", "_series_use", "_series_slices",
-                  "_series_renamed", "_series_where"):  # fmt: skip
+                  "_series_renamed", "_series_where", "_series_years"):  # fmt: skip
         con.execute(f"DROP TABLE IF EXISTS {table}")

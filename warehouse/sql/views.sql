@@ -169,12 +169,13 @@ GROUP BY ALL;
 -- (warehouse.summary.refresh_pending, at the end of each run), but for stale indicators
 -- (series_stale_live has those in every province).
 CREATE OR REPLACE VIEW series_pending_slices AS
-SELECT DISTINCT indicator, province_2025 FROM series_pending
+SELECT DISTINCT indicator, province_2025, period_year FROM series_pending
 WHERE indicator NOT IN (SELECT indicator FROM series_stale);
 
 -- indicator_series_live for the pending slices only: the figures of the pairs their
 -- indicators name (a load lists a new pair in series_summary_keys), joined first so that
--- with nothing pending no figure is read, then kept when in a pending slice's province.
+-- with nothing pending no figure is read, then kept when in a pending slice's province
+-- and year.
 CREATE OR REPLACE VIEW series_pending_live AS
 SELECT
     coalesce(f.place_province, p.paper_province)                          AS province,
@@ -200,6 +201,13 @@ FROM (
     FROM series_key_names AS k
     JOIN figures AS f ON f.indicator_key = k.indicator_key AND f.unit IS NOT DISTINCT FROM k.unit
     WHERE k.indicator IN (SELECT indicator FROM series_pending_slices)
+      AND year(f.period_first_day) IN (SELECT period_year FROM series_pending_slices)
+    UNION ALL  -- figures without a period, when such a slice is pending
+    SELECT f.*, k.indicator AS name
+    FROM series_key_names AS k
+    JOIN figures AS f ON f.indicator_key = k.indicator_key AND f.unit IS NOT DISTINCT FROM k.unit
+    WHERE k.indicator IN (SELECT indicator FROM series_pending_slices WHERE period_year IS NULL)
+      AND f.period_first_day IS NULL
 ) AS f
 JOIN articles AS a USING (article_id)
 JOIN paper_provinces AS p USING (site_key)
@@ -210,6 +218,7 @@ JOIN series_pending_slices AS q
     ON q.indicator = f.name
     AND q.province_2025 IS NOT DISTINCT FROM
         coalesce(ps.province_2025, f.place_province, p.paper_province_2025)
+    AND q.period_year IS NOT DISTINCT FROM year(f.period_first_day)
 GROUP BY ALL;
 
 -- The longitudinal series: one row per province, indicator, unit, change and reported
@@ -227,6 +236,7 @@ WHERE s.indicator NOT IN (SELECT indicator FROM series_stale)
   AND NOT EXISTS (
     SELECT 1 FROM series_pending AS q
     WHERE q.indicator = s.indicator AND q.province_2025 IS NOT DISTINCT FROM s.province_2025
+      AND q.period_year IS NOT DISTINCT FROM s.period_year
   )
 UNION ALL
 SELECT * FROM series_stale_live
