@@ -50,16 +50,29 @@ class Segments:
 
     def paragraph(self, pos: int) -> tuple[int, int]:
         """``(start, end)`` of the paragraph holding ``pos``, trailing space excluded."""
-        return self._span("p", self.paragraphs, pos)
+        spans = self._spans.get("p")
+        if spans is None:
+            return self._span("p", self.paragraphs, pos)
+        i = bisect_right(self.paragraphs, pos) - 1
+        return spans[i if i > 0 else 0]
 
     def sentence(self, pos: int) -> tuple[int, int]:
         """``(start, end)`` of the sentence holding ``pos``, trailing space excluded."""
-        return self._span("s", self.sentences, pos)
+        spans = self._spans.get("s")
+        if spans is None:
+            return self._span("s", self.sentences, pos)
+        i = bisect_right(self.sentences, pos) - 1
+        return spans[i if i > 0 else 0]
 
     def clause(self, pos: int) -> tuple[int, int]:
         """``(start, end)`` of the clause holding ``pos`` (never crosses a sentence)."""
-        s_start, s_end = self._span("s", self.sentences, pos)
-        start, end = self._span("c", self.clauses, pos)
+        s_start, s_end = self.sentence(pos)
+        spans = self._spans.get("c")
+        if spans is None:
+            start, end = self._span("c", self.clauses, pos)
+        else:
+            i = bisect_right(self.clauses, pos) - 1
+            start, end = spans[i if i > 0 else 0]
         return (start if start > s_start else s_start), (end if end < s_end else s_end)
 
 
