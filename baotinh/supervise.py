@@ -90,6 +90,10 @@ def become_supervised_child() -> None:
     Prefect's own handler takes SIGTERM first (the run is recorded as crashed or cancelled)
     and then hands it to this one."""
     if os.getppid() != supervisor_pid():
-        print("baotinh: stopped: the command that started this run has ended", file=sys.stderr)
+        print(
+            f"baotinh: stopped: ${SUPERVISOR_ENV} names pid {supervisor_pid()}, which is not"
+            " this process's parent (it has ended, or the variable was set by hand)",
+            file=sys.stderr,
+        )
         raise SystemExit(143)
     signal.signal(signal.SIGTERM, _terminate)
