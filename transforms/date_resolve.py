@@ -25,7 +25,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from transforms.date_rules import Atom, Context
-from transforms.models import DateMention
+from transforms.models import DateMention, new_date_mention
 from transforms.periods import period_end, period_value
 
 _NEWLINE = re.compile(r"\n")
@@ -91,16 +91,18 @@ def _mention(
 ) -> DateMention:
     value = period_value(atom.grain, first)
     to_relative = atom.to is not None and atom.to.relative
-    return DateMention(
-        text=ctx.text[atom.start : atom.end],
-        start=atom.start,
-        end=atom.end,
-        value=value,
-        grain=atom.grain,
-        first_day=first,
-        last_day=last_day,
-        value_to=None if value_to == value else value_to,
-        relative=atom.relative or to_relative,
+    return new_date_mention(  # every field of DateMention, in order
+        {
+            "text": ctx.text[atom.start : atom.end],
+            "start": atom.start,
+            "end": atom.end,
+            "value": value,
+            "grain": atom.grain,
+            "first_day": first,
+            "last_day": last_day,
+            "value_to": None if value_to == value else value_to,
+            "relative": atom.relative or to_relative,
+        }
     )
 
 
