@@ -18,7 +18,7 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import cache
+from functools import cache, lru_cache
 from operator import attrgetter
 
 from transforms.lexicon import Lexicon, lexicon
@@ -389,6 +389,24 @@ def _fold_scales(text: str, pos: int, value: Decimal) -> tuple[Decimal, int, int
     return total, end, first_scale
 
 
+@cache
+def _scale_firsts() -> frozenset[str]:
+    """First letters of the scale words, lowercase."""
+    return frozenset(w[0].lower() for w in lexicon().scales)
+
+
+def _may_scale(text: str, pos: int, firsts: frozenset[str]) -> bool:
+    """False where :func:`_scale_re` cannot match at ``pos``: a scale word (maybe after
+    spaces) starts with one of ``firsts``, case ignored. Most numbers are followed by a
+    space and a unit or noun, which this rules out without the regex."""
+    char = text[pos : pos + 1]
+    if char.isspace():
+        char = text[pos + 1 : pos + 2]
+        if char.isspace():
+            return True
+    return char.lower() in firsts
+
+
 def scan_numbers(text: str) -> Iterator[NumberMatch]:
     """Every number in ``text``, digits or spelled out, with scale words folded in.
 
@@ -398,6 +416,7 @@ def scan_numbers(text: str) -> Iterator[NumberMatch]:
     found: list[NumberMatch] = []
     suffixes = lexicon().suffixes
     shorthand_after = _shorthand_after_re().match
+    scale_firsts = _scale_firsts()
     for m in _DIGIT_TOKEN.finditer(text):
         value = parse_digits(m.group())
         if value is None:
@@ -413,8 +432,12 @@ def scan_numbers(text: str) -> Iterator[NumberMatch]:
                 )
             )
             continue
-        total, end, scale = _fold_scales(text, m.end(), value)
-        found.append(NumberMatch(m.start(), end, total, False, scale, m.group(), m.end()))
+        after = m.end()
+        if _may_scale(text, after, scale_firsts):
+            total, end, scale = _fold_scales(text, after, value)
+        else:
+            total, end, scale = value, after, 1  # what _fold_scales finds there
+        found.append(NumberMatch(m.start(), end, total, False, scale, m.group(), after))
     for m in _spelled_re().finditer(text):
         match = _spelled_at(m.start(), m.group())
         if match is not None:
@@ -428,6 +451,20 @@ _START = attrgetter("start")
 
 def _spelled_at(start: int, run: str) -> NumberMatch | None:
     """The longest spelled-out number at the head of ``run`` (a run of number words)."""
+    read = _spelled_run(run)
+    if read is None:
+        return None
+    length, value, scale = read
+    end = start + length
+    return NumberMatch(start, end, value, True, scale, "", end)
+
+
+@lru_cache(maxsize=1 << 14)
+def _spelled_run(run: str) -> tuple[int, Decimal, int] | None:
+    """Length, value and scale of the longest spelled-out number at the head of ``run``.
+
+    Depends on the run only, and the same short runs ("năm", "một", "hai mươi") recur in
+    every text, so each is read once."""
     lex = lexicon()
     words = list(re.finditer(r"\S+", run))
     toks = [w.group().lower() for w in words]
@@ -439,8 +476,7 @@ def _spelled_at(start: int, run: str) -> NumberMatch | None:
             parsed = _integer(lex, toks, colloquial=False)
             value, used = parsed if parsed is not None else (None, 0)
         if value is not None:
-            end = start + words[used - 1].end()
             scale = max((lex.scales[t] for t in toks[:used] if t in lex.scales), default=1)
-            return NumberMatch(start, end, value, True, scale, "", end)
+            return words[used - 1].end(), value, scale
         toks.pop()
     return None
