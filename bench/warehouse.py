@@ -240,7 +240,7 @@ def time_batch(
     results = []
     for i in range(articles):
         url = f"https://bao.example.vn/batch-{tag}{i}.html"
-        body = f"Bài bench số {i}: " + " ".join(f"câu {i}-{j} về kinh tế tỉnh." for j in range(30))
+        body = f"Bài {tag}số {i}: " + " ".join(f"câu {tag}{i}-{j} về kinh tế." for j in range(30))
         article = Article(url, f"Bài {i}", fetched, "meta", None, None, body)
         figures = [
             Figure(f"{j} đạt", 0, 5, 1000 + j, keys[(i + j) % 40][2], None, "count",
