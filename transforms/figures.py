@@ -465,7 +465,7 @@ def _contexts(
             j += 1
         first, last = drafts[i], drafts[j]
         s_lo, s_hi = sentence_span = segments.sentence(first.start)
-        clause_span = segments.clause(first.start)
+        clause_span = segments.clause(first.start, sentence_span)
         c_lo = clause_span[0]
         prev_end = drafts[i - 1].end if i and drafts[i - 1].end > s_lo else s_lo
         next_start = drafts[j + 1].start if j + 1 < len(drafts) else s_hi

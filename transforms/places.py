@@ -134,6 +134,7 @@ class PlaceFinder:
         lead = {m.name for m in self._within(0, lead_end)}
         self._lead = lead.pop() if len(lead) == 1 else None
         self._memo: dict[tuple[int, int, int, int, int], Place] = {}
+        self._nowhere = None if self._provinces or self._districts else Place(None, None, None)
 
     def _within(self, lo: int, hi: int) -> list[_Mention]:
         i, j = bisect_left(self._starts, lo), bisect_right(self._starts, hi - 1)
@@ -150,6 +151,8 @@ class PlaceFinder:
 
     def place_at(self, pos: int, sentence: tuple[int, int] | None = None) -> Place:
         """The place of a figure starting at ``pos``."""
+        if self._nowhere is not None:
+            return self._nowhere  # the text names no place at all
         s_lo, s_hi = sentence or self._segments.sentence(pos)
         # The answer depends on the sentence, its paragraph and which mentions come before
         # ``pos``: figures of one sentence mostly share it, so it is worked out once.

@@ -64,9 +64,10 @@ class Segments:
         i = bisect_right(self.sentences, pos) - 1
         return spans[i if i > 0 else 0]
 
-    def clause(self, pos: int) -> tuple[int, int]:
-        """``(start, end)`` of the clause holding ``pos`` (never crosses a sentence)."""
-        s_start, s_end = self.sentence(pos)
+    def clause(self, pos: int, sentence: tuple[int, int] | None = None) -> tuple[int, int]:
+        """``(start, end)`` of the clause holding ``pos`` (never crosses a sentence);
+        ``sentence``: the sentence holding ``pos`` when already known."""
+        s_start, s_end = sentence or self.sentence(pos)
         spans = self._spans.get("c")
         if spans is None:
             start, end = self._span("c", self.clauses, pos)
