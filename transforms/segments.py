@@ -79,13 +79,15 @@ class Segments:
 
 def _trimmed_spans(text: str, starts: list[int]) -> list[tuple[int, int]]:
     """``(start, end)`` from each start to the next (or the text's end), trailing space cut."""
-    spans = []
-    for k, start in enumerate(starts):
-        end = starts[k + 1] if k + 1 < len(starts) else len(text)
-        if end > start and text[end - 1].isspace():
-            end = start + len(text[start:end].rstrip())  # str.rstrip() cuts what isspace() sees
-        spans.append((start, end))
-    return spans
+    ends = starts[1:]
+    ends.append(len(text))
+    return [
+        # str.rstrip() cuts what isspace() sees
+        (start, start + len(text[start:end].rstrip()) if text[end - 1].isspace() else end)
+        if end > start
+        else (start, end)
+        for start, end in zip(starts, ends, strict=True)
+    ]
 
 
 def _abbreviation_before(text: str, end: int) -> bool:
