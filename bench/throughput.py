@@ -108,10 +108,12 @@ def duckling_rate(paragraphs: list[str]) -> float | None:
 
 
 class TreeMemory:
-    """Peak resident memory of a process and all its descendants, sampled from /proc."""
+    """Peak resident memory of a process and all its descendants, sampled from /proc, and
+    what each process of the tree held at that peak (:attr:`at_peak`)."""
 
     def __init__(self, pid: int, every: float = 0.2) -> None:
         self.pid, self.every, self.peak = pid, every, 0
+        self.at_peak: list[tuple[int, str]] = []  # (RSS bytes, role), largest first
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -125,21 +127,30 @@ class TreeMemory:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.peak = max(self.peak, _tree_rss(self.pid))
+            processes = _tree(self.pid)
+            total = sum(rss for rss, _ in processes.values())
+            if total > self.peak:
+                self.peak = total
+                self.at_peak = sorted(
+                    ((rss, _role(cmd)) for rss, cmd in processes.values()), reverse=True
+                )
             self._stop.wait(self.every)
 
 
-def _tree_rss(root: int) -> int:
+def _tree(root: int) -> dict[int, tuple[int, str]]:
+    """(RSS in bytes, command line) of ``root`` and each of its descendants, by pid."""
     parents: dict[int, int] = {}
-    rss: dict[int, int] = {}
+    found: dict[int, tuple[int, str]] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             with open(f"/proc/{entry}/stat") as fh:
                 fields = fh.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{entry}/cmdline", "rb") as fh:
+                command = fh.read().replace(b"\0", b" ").decode(errors="replace")
             parents[int(entry)] = int(fields[1])
-            rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+            found[int(entry)] = (int(fields[21]) * os.sysconf("SC_PAGE_SIZE"), command)
         except (OSError, IndexError, ValueError):
             continue
     tree, frontier = {root}, [root]
@@ -148,11 +159,28 @@ def _tree_rss(root: int) -> int:
         children = [pid for pid, ppid in parents.items() if ppid == parent and pid not in tree]
         tree.update(children)
         frontier.extend(children)
-    return sum(rss.get(pid, 0) for pid in tree)
+    return {pid: found[pid] for pid in tree if pid in found}
 
 
-def run_cli(args: list[str], env: dict[str, str]) -> tuple[float, int, dict[str, int]]:
-    """(seconds, peak tree RSS in bytes, summary numbers) of one `baotinh` command."""
+def _role(command: str) -> str:
+    """What a process of a `baotinh` tree is, from its command line."""
+    roles = (
+        ("uvicorn", "Prefect temporary server"),
+        ("spiders.crawl", "Scrapy crawl"),
+        ("spawn_main", "page worker"),
+        ("resource_tracker", "multiprocessing resource tracker"),
+        ("forkserver", "multiprocessing forkserver"),
+    )
+    for needle, role in roles:
+        if needle in command:
+            return role
+    if "baotinh.cli" in command:
+        return "baotinh"  # the supervisor, or the flow run's process (the larger)
+    return command[:60]
+
+
+def run_cli(args: list[str], env: dict[str, str]) -> tuple[float, TreeMemory, dict[str, int]]:
+    """(seconds, the tree's memory, summary numbers) of one `baotinh` command."""
     command = [sys.executable, "-m", "baotinh.cli", *args]
     started = time.perf_counter()
     with (
@@ -170,7 +198,7 @@ def run_cli(args: list[str], env: dict[str, str]) -> tuple[float, int, dict[str,
         name, _, value = line.rpartition(" ")
         if value.strip().isdigit():
             numbers[name.strip()] = int(value)
-    return seconds, memory.peak, numbers
+    return seconds, memory, numbers
 
 
 def orchestration(warc: Path, registry: Path, tmp: Path) -> tuple[float, float]:
@@ -223,7 +251,7 @@ def measure(articles: int, tmp: Path) -> list[Row]:
     storage = ["--db", str(tmp / "w.duckdb"), "--data-dir", str(tmp / "data")]
     with LocalSite(gen.root, host="127.0.0.20") as site:
         base = ["run", "--site", sitegen.KEY, "--base-url", site.url, *storage]
-        seconds, peak, numbers = run_cli(base, env)
+        seconds, memory, numbers = run_cli(base, env)
         hits_before = len(site.hits)
         again, _, _ = run_cli(base, env)
         requests_again = len(site.hits) - hits_before
@@ -235,6 +263,10 @@ def measure(articles: int, tmp: Path) -> list[Row]:
     replay = ["run", "--site", sitegen.KEY, "--replay", str(warcs[0]), "--urls", str(urls)]
     replay_seconds, _, replay_numbers = run_cli([*replay, *replay_storage], env)
     plain, wrapped = orchestration(warcs[0], gen.registry, tmp)
+    peak = memory.peak
+    print(f"\n{articles} articles: the run's process tree at its peak ({peak / 1e6:.0f} MB)")
+    for rss, role in memory.at_peak:
+        print(f"  {rss / 1e6:7.1f} MB  {role}")
     e2e = loaded / seconds
     replayed = replay_numbers.get("articles new", 0) / replay_seconds
     return [
