@@ -38,11 +38,19 @@ def process_archive(
 
     Each batch is one transaction; a page that is not an article or fails is a logged skip.
     """
-    # Complete records only: the last one of a crawl that died writing may be cut short.
-    pages = list(follow_pages(archive, archive, lambda: True))
-    totals = process_pages(pages, paper, since, db_path, log=log, batch_size=batch_size)
+    read = 0
+
+    def pages() -> Iterator[ArchivedPage]:
+        # Complete records only: the last one of a crawl that died writing may be cut
+        # short. Read as processed, never listed: an archive can hold gigabytes of pages.
+        nonlocal read
+        for page in follow_pages(archive, archive, lambda: True):
+            read += 1
+            yield page
+
+    totals = process_pages(pages(), paper, since, db_path, log=log, batch_size=batch_size)
     with connect(db_path) as con:
-        mark_archive_loaded(con, archive.name, paper.key, len(pages))
+        mark_archive_loaded(con, archive.name, paper.key, read)
     return totals
 
 
