@@ -13,7 +13,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from importlib.util import find_spec
+from pathlib import Path
 from typing import Literal
 
 Era = Literal["before_2025", "from_2025"]
@@ -33,13 +34,23 @@ class Province:
     era: Era
 
 
+def _package_data() -> Path:
+    """The data folder of ``vietnamadminunits``, found without importing the package: its
+    ``__init__`` parses every file into globals and imports numpy (~70 MB in each process
+    that only needs the province tables)."""
+    spec = find_spec("vietnamadminunits")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("vietnamadminunits is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "data"
+
+
 @cache
 def _data() -> tuple[dict[str, Province], dict[str, Province], dict[str, str]]:
     """(pre-2025 provinces by key, post-2025 provinces by key, old key → new key)."""
-    folder = resources.files("vietnamadminunits").joinpath("data")
+    folder = _package_data()
 
     def read(name: str) -> dict:
-        return json.loads(folder.joinpath(name).read_text(encoding="utf-8"))
+        return json.loads((folder / name).read_text(encoding="utf-8"))
 
     def provinces(raw: dict, era: Era) -> dict[str, Province]:
         return {

@@ -464,3 +464,17 @@ def test_papers_markdown_has_a_row_per_paper_in_province_order() -> None:
     assert "baothu.test; hosts x.a.test" in rows[2]
     assert "3 papers; they cover 3 of the 63 provinces before 2025 and 3 of the 34" in text
     assert "unverified 3" in text
+
+
+def test_reading_the_registry_does_not_import_the_admin_unit_package() -> None:
+    """Its data files are read directly: importing it parses them all and loads numpy, about
+    70 MB in every process that reads a paper's provinces (flow, crawl, page workers)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from registry import get_site; get_site('baonghean').province; "
+        "print(sorted(m for m in ('vietnamadminunits', 'numpy') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
