@@ -321,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n{size} articles\n" + format_rows(rows), flush=True)
         results[str(size)] = [asdict(r) | {"ratio": r.ratio} for r in rows]
     RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
-    print(f"\nwritten to {RESULTS}")
+    print(f"\nwritten to {RESULTS.relative_to(RESULTS.parents[1])}")
     return 0
 
 
