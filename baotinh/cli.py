@@ -57,11 +57,6 @@ def main(argv: list[str] | None = None, *, supervised: bool = False) -> int:
         code, message = describe(exc)
         print(f"baotinh: {message}", file=sys.stderr)
         return code
-    except BaseException as exc:
-        if debug or not _is_termination(exc):
-            raise
-        print("baotinh: terminated", file=sys.stderr)  # SIGTERM during a flow
-        return 143
 
 
 def describe(exc: Exception) -> tuple[int, str]:
@@ -78,13 +73,6 @@ def describe(exc: Exception) -> tuple[int, str]:
     if isinstance(exc, (ValueError, OSError)):
         return 2, f"error: {_first_line(exc)}"
     return 1, f"error: {type(exc).__name__}: {_first_line(exc)} (--debug shows where)"
-
-
-def _is_termination(exc: BaseException) -> bool:
-    """Prefect's flow engine turns SIGTERM into its ``TerminationSignal``."""
-    prefect_exceptions = sys.modules.get("prefect.exceptions")
-    signal_type = getattr(prefect_exceptions, "TerminationSignal", None)
-    return signal_type is not None and isinstance(exc, signal_type)
 
 
 def _is_duckdb(exc: Exception) -> bool:
