@@ -130,41 +130,6 @@ SELECT summarised AS indicator FROM series_key_names WHERE summarised <> indicat
 UNION
 SELECT indicator FROM series_key_names WHERE summarised <> indicator;
 
--- indicator_series_live for the stale indicators only: the figures of the pairs they name
--- now, joined first so that with nothing stale no figure is read.
-CREATE OR REPLACE VIEW series_stale_live AS
-SELECT
-    coalesce(f.place_province, p.paper_province)                          AS province,
-    coalesce(ps.province_2025, f.place_province, p.paper_province_2025)   AS province_2025,
-    f.name                                                                AS indicator,
-    min(f.indicator_key)                                                  AS indicator_key,
-    f.unit,
-    f.change,
-    f.period_grain,
-    f.period_value,
-    f.period_value_to,
-    f.period_first_day,
-    f.period_last_day,
-    year(f.period_first_day)                                              AS period_year,
-    median(f.value)                                                       AS value,
-    min(f.value)                                                          AS min_value,
-    max(f.value)                                                          AS max_value,
-    count(*)                                                              AS mentions,
-    count(DISTINCT f.article_id)                                          AS articles,
-    count(DISTINCT coalesce(m.story_id, f.article_id))                    AS stories
-FROM (
-    SELECT f.*, k.indicator AS name
-    FROM series_key_names AS k
-    JOIN figures AS f ON f.indicator_key = k.indicator_key AND f.unit IS NOT DISTINCT FROM k.unit
-    WHERE k.indicator IN (SELECT indicator FROM series_stale)
-) AS f
-JOIN articles AS a USING (article_id)
-JOIN paper_provinces AS p USING (site_key)
-LEFT JOIN story_members AS m USING (article_id)
-LEFT JOIN province_successors AS ps
-    ON ps.province_before = coalesce(f.place_province, p.paper_province)
-GROUP BY ALL;
-
 -- The slices of series_summary loads changed since the last refresh
 -- (warehouse.summary.refresh_pending, at the end of each run), but for stale indicators
 -- (series_stale_live has those in every province).
@@ -172,12 +137,15 @@ CREATE OR REPLACE VIEW series_pending_slices AS
 SELECT DISTINCT indicator, province_2025, period_year FROM series_pending
 WHERE indicator NOT IN (SELECT indicator FROM series_stale);
 
--- indicator_series_live for the pending slices only: the figures of the pairs their
--- indicators name (a load lists a new pair in series_summary_keys), joined first so that
--- with nothing pending no figure is read, then kept when in a pending slice's province
--- and year.
-CREATE OR REPLACE VIEW series_pending_live AS
+-- indicator_series_live for what the summary does not hold yet: the stale indicators (in
+-- every province) and the pending slices. The figures of the pairs their indicators name
+-- (a load lists a new pair in series_summary_keys) are joined first, so that with nothing
+-- stale or pending no figure is read; a pending figure is then kept when it falls in a
+-- pending slice's province and year. `why` (stale, pending) is a group column: the two
+-- never share an indicator.
+CREATE OR REPLACE VIEW series_recomputed AS
 SELECT
+    f.why,
     coalesce(f.place_province, p.paper_province)                          AS province,
     coalesce(ps.province_2025, f.place_province, p.paper_province_2025)   AS province_2025,
     f.name                                                                AS indicator,
@@ -197,13 +165,18 @@ SELECT
     count(DISTINCT f.article_id)                                          AS articles,
     count(DISTINCT coalesce(m.story_id, f.article_id))                    AS stories
 FROM (
-    SELECT f.*, k.indicator AS name
+    SELECT f.*, k.indicator AS name, 'stale' AS why
+    FROM series_key_names AS k
+    JOIN figures AS f ON f.indicator_key = k.indicator_key AND f.unit IS NOT DISTINCT FROM k.unit
+    WHERE k.indicator IN (SELECT indicator FROM series_stale)
+    UNION ALL
+    SELECT f.*, k.indicator AS name, 'pending' AS why
     FROM series_key_names AS k
     JOIN figures AS f ON f.indicator_key = k.indicator_key AND f.unit IS NOT DISTINCT FROM k.unit
     WHERE k.indicator IN (SELECT indicator FROM series_pending_slices)
       AND year(f.period_first_day) IN (SELECT period_year FROM series_pending_slices)
     UNION ALL  -- figures without a period, when such a slice is pending
-    SELECT f.*, k.indicator AS name
+    SELECT f.*, k.indicator AS name, 'pending' AS why
     FROM series_key_names AS k
     JOIN figures AS f ON f.indicator_key = k.indicator_key AND f.unit IS NOT DISTINCT FROM k.unit
     WHERE k.indicator IN (SELECT indicator FROM series_pending_slices WHERE period_year IS NULL)
@@ -214,12 +187,19 @@ JOIN paper_provinces AS p USING (site_key)
 LEFT JOIN story_members AS m USING (article_id)
 LEFT JOIN province_successors AS ps
     ON ps.province_before = coalesce(f.place_province, p.paper_province)
-JOIN series_pending_slices AS q
+LEFT JOIN series_pending_slices AS q
     ON q.indicator = f.name
     AND q.province_2025 IS NOT DISTINCT FROM
         coalesce(ps.province_2025, f.place_province, p.paper_province_2025)
     AND q.period_year IS NOT DISTINCT FROM year(f.period_first_day)
+WHERE f.why = 'stale' OR q.indicator IS NOT NULL
 GROUP BY ALL;
+
+CREATE OR REPLACE VIEW series_stale_live AS
+SELECT * EXCLUDE (why) FROM series_recomputed WHERE why = 'stale';
+
+CREATE OR REPLACE VIEW series_pending_live AS
+SELECT * EXCLUDE (why) FROM series_recomputed WHERE why = 'pending';
 
 -- The longitudinal series: one row per province, indicator, unit, change and reported
 -- period (month, quarter, half, year, ...). `province` is the figure's province as it
@@ -239,9 +219,7 @@ WHERE s.indicator NOT IN (SELECT indicator FROM series_stale)
       AND q.period_year IS NOT DISTINCT FROM s.period_year
   )
 UNION ALL
-SELECT * FROM series_stale_live
-UNION ALL
-SELECT * FROM series_pending_live;
+SELECT * EXCLUDE (why) FROM series_recomputed;
 
 -- The latest reported level of each indicator per province (today's provinces): the
 -- series row with the latest period end; ties broken by more articles.
