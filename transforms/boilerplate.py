@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # --- data -----------------------------------------------------------------------------------
 
@@ -254,13 +255,18 @@ _EDGE_PUNCT = " \t:>»«-–—•*.·|"
 # --- helpers ----------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=8192)
 def normalize_text(text: str) -> str:
-    """NFC, no zero-width characters, single spaces, stripped."""
+    """NFC, no zero-width characters, single spaces, stripped.
+
+    Cached: every check of a paragraph (caption, dateline, promotion, …) normalises it.
+    """
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     return _SPACES.sub(" ", _ZERO_WIDTH.sub("", text)).strip()
 
 
+@lru_cache(maxsize=8192)
 def _key(text: str) -> str:
     """A paragraph reduced for comparison with the phrase tables."""
     return normalize_text(text).casefold().strip(_EDGE_PUNCT)

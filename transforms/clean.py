@@ -16,6 +16,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Collection, Sequence
 from datetime import date, datetime
+from functools import lru_cache
 
 import trafilatura
 from lxml.etree import Element
@@ -326,8 +327,13 @@ def _ld_text(meta: PageMeta, key: str) -> str | None:
     return bp.normalize_text(value) if isinstance(value, str) and value.strip() else None
 
 
+_NON_WORD = re.compile(r"\W+")
+
+
+@lru_cache(maxsize=4096)
 def _fold(text: str) -> str:
-    return re.sub(r"\W+", " ", text.casefold()).strip()
+    """Casefolded words only; cached, as a title or lead is compared with every paragraph."""
+    return _NON_WORD.sub(" ", text.casefold()).strip()
 
 
 def _same_start(a: str, b: str) -> bool:
