@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import zlib
 from pathlib import Path
 
 from spiders.warc import OPEN_SUFFIX, WarcArchive, read_page_at, read_pages, salvage_interrupted
@@ -43,6 +44,25 @@ def test_records_round_trip_with_kind_offset_and_decoded_text(tmp_path: Path) ->
     again = read_page_at(final, pages[2].offset)
     assert again.body == pages[2].body and again.url == pages[2].url
     assert len(list(read_pages(final))) == 4
+
+
+def test_every_record_is_its_own_gzip_member(tmp_path: Path) -> None:
+    """Readers seek to a record's offset and inflate one member: a member spanning two
+    records, or an empty one between them, would break that."""
+    archive = WarcArchive(tmp_path / "run.warc.gz")
+    _write(archive, 3)
+    final = archive.close()
+    assert final is not None
+    data = final.read_bytes()
+    members = []
+    while data:
+        inflater = zlib.decompressobj(zlib.MAX_WBITS + 16)
+        members.append(inflater.decompress(data))
+        data = inflater.unused_data
+    assert len(members) == 6  # a response and its request per page
+    assert [m.split(b"\r\n", 1)[0] for m in members] == [b"WARC/1.0"] * 6
+    assert [b"WARC-Type: response" in m for m in members] == [True, False] * 3
+    assert gzip.decompress(final.read_bytes()) == b"".join(members)
 
 
 def test_transfer_headers_are_not_kept_for_decoded_bodies(tmp_path: Path) -> None:
