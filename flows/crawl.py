@@ -64,12 +64,15 @@ class CrawlOutcome:
     def failure(self) -> str | None:
         """Why this crawl counts as failed, or None: it must exit cleanly and get at least one
         answer from the site (a site that is down or unreachable is an error, not an empty
-        day)."""
+        day). A crawl of given URLs that had none left to fetch (none listed for this paper,
+        or all already archived) asked the site nothing, and has not failed."""
         if self.returncode != 0:
             why = self.stats.get("baotinh/failure") or self.reason
             if why is None and self.returncode < 0:
                 why = f"killed by {signal.Signals(-self.returncode).name}"
             return f"the crawl exited with status {self.returncode}" + (f": {why}" if why else "")
+        if self.direct and not self.stats.get("downloader/request_count"):
+            return None
         if not self.stats.get("response_received_count"):
             errors = {
                 k.rsplit("/", 1)[-1]: v

@@ -188,6 +188,12 @@ def load_archive(
     return process_archive(archive, paper, since, db_path, log=get_run_logger())
 
 
+def read_url_list(path: str | Path) -> list[str]:
+    """The URLs of a file, one a line; blank lines and ``#`` comments are left out."""
+    with open(path, encoding="utf-8") as fh:
+        return [line.strip() for line in fh if line.strip() and not line.startswith("#")]
+
+
 @flow(name="pipeline", flow_run_name=_child_run_name)
 def pipeline(
     site: str = "baonghean",
@@ -202,18 +208,23 @@ def pipeline(
     replay: list[str] | None = None,
     parent_run_id: str | None = None,
     artifact_prefix: str = "live",
+    urls_file: str | None = None,
 ) -> dict[str, object]:
     """Crawl one paper and load what is new; returns (and logs) the run summary.
 
     ``mode="incremental"`` skips articles already archived; ``"full"`` fetches them again
     and updates those whose text changed. ``base_url`` crawls a mirror (e.g. a local copy);
-    ``urls`` fetches only those articles; ``replay`` serves every response from WARC files.
+    ``urls`` fetches only those articles, and so does ``urls_file`` (a file of URLs, one a
+    line: a long list does not fit in a flow run's parameters, 512 KB at most); ``replay``
+    serves every response from WARC files.
     A paper another run is crawling is skipped: the run ends ``Skipped`` (a kind of
     Completed) with the other run's pid, and returns ``{"site", "skipped"}``.
     """
     log = get_run_logger()
     config = Config.load(db, data_dir)
     paper = get_site(site, registry)
+    if urls_file is not None:
+        urls = [*(urls or []), *read_url_list(urls_file)]
     with ExitStack() as held:
         try:
             held.enter_context(paper_lock(config.state_dir, paper.key))
@@ -427,11 +438,13 @@ def crawl_papers(
     artifact_prefix: str = "live",
     timeout_minutes: float | None = None,
     since_by_site: dict[str, date] | None = None,
+    urls_files: dict[str, str] | None = None,
 ) -> list[dict[str, object]]:
     """One child ``pipeline`` run per paper, ``concurrency`` at a time.
 
     ``sites`` are registry keys (``"all"``: every registered paper). ``base_urls`` maps a
-    paper to a mirror; ``urls`` to the only articles to fetch; ``since_by_site`` to its own
+    paper to a mirror; ``urls`` to the only articles to fetch (``urls_files``: to a file of
+    them, one a line, for lists too long for a parameter); ``since_by_site`` to its own
     backfill date (else ``since``). ``timeout_minutes`` bounds each paper's run. Every paper
     runs to its end whatever the others do; the parent then fails if any failed, naming them
     and why. Artifacts (keys start with ``artifact_prefix``: ``demo`` or ``live``) are
@@ -462,6 +475,7 @@ def crawl_papers(
                 data_dir=data_dir,
                 registry=registry,
                 urls=(urls or {}).get(paper.key),
+                urls_file=(urls_files or {}).get(paper.key),
                 parent_run_id=parent,
                 artifact_prefix=artifact_prefix,
                 return_state=True,

@@ -141,3 +141,13 @@ def test_conditions_that_cannot_be_staged_as_root_are_one_line() -> None:
     code, line = describe(duckdb.IOException('IO Error: Cannot open file "/ro/w.duckdb"\nmore'))
     assert code == 2 and line == 'error: database: IO Error: Cannot open file "/ro/w.duckdb"'
     assert describe(RuntimeError("paper x failed"))[0] == 1
+
+
+def test_a_huge_error_message_is_cut_to_one_readable_line() -> None:
+    """A server's reply can quote a whole request (a 422 quoting 1 MB of parameters)."""
+    from baotinh.cli import MESSAGE_CHARS, describe
+
+    code, message = describe(ValueError("Client error 422: " + "x" * 100_000 + "\nsecond"))
+    assert code == 2 and message.startswith("error: Client error 422: xxx")
+    assert len(message) <= MESSAGE_CHARS + len("error: ") and message.endswith("…")
+    assert describe(ValueError("short"))[1] == "error: short"

@@ -326,3 +326,25 @@ def test_concurrent_writers_can_open_the_warehouse(tmp_path: Path) -> None:
     for _ in range(5):
         with ThreadPoolExecutor(max_workers=8) as pool:
             list(pool.map(open_once, range(8)))
+
+
+def test_a_fanout_fetches_only_the_listed_articles_of_each_paper(
+    prefect_harness, tmp_path: Path
+) -> None:
+    """``urls_files``: one paper's list names two articles, the other's is empty."""
+    papers = ["mau-cantho", "mau-nghean"]
+    wanted = sorted(canonical("mau-cantho"))[:2]
+    listed = tmp_path / "cantho.txt"
+    listed.write_text("# two articles\n" + "\n".join(wanted) + "\n\n", encoding="utf-8")
+    empty = tmp_path / "nghean.txt"
+    empty.write_text("", encoding="utf-8")
+    with open_samples(papers) as sites:
+        results = crawl_papers(
+            sites=papers, db=str(tmp_path / "w.duckdb"), data_dir=str(tmp_path / "data"),
+            registry=REGISTRY, base_urls={key: site.url for key, site in sites.items()},
+            urls_files={"mau-cantho": str(listed), "mau-nghean": str(empty)}, label="urls",
+        )  # fmt: skip
+        nghean_pages = [p for p in sites["mau-nghean"].paths_hit() if p.endswith(".html")]
+    assert {r["site"]: r["articles_new"] for r in results} == {"mau-cantho": 2, "mau-nghean": 0}
+    assert urls_by_paper(tmp_path / "w.duckdb") == {"mau-cantho": set(wanted)}
+    assert nghean_pages == []

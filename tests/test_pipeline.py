@@ -205,3 +205,28 @@ def test_an_unreachable_site_fails_the_run_and_says_why(prefect_harness, tmp_pat
     with connect(tmp_path / "w.duckdb") as con:
         status, error = con.execute("SELECT status, error FROM crawl_runs").fetchall()[0]
     assert status == "failed" and "no answer" in error
+
+
+def test_a_replay_of_a_long_url_list_loads_what_the_archive_holds(
+    reference, prefect_harness, tmp_path: Path
+) -> None:
+    """`baotinh run --replay FILE --urls LIST` with a list far beyond what fits in a Prefect
+    parameter (512 KB): the list travels as a file, and every archived article is loaded."""
+    from baotinh.cli import main
+
+    tmp, _, wanted = reference
+    warcs = sorted((tmp / "data" / "archive" / "baonghean").glob("*.warc.gz"))
+    with connect(tmp / "w.duckdb") as con:
+        archived = [url for (url,) in con.execute("SELECT url FROM articles").fetchall()]
+    padding = "x" * 1900
+    absent = [f"https://baonghean.vn/khong-co-{i}-{padding}.html" for i in range(320)]
+    listed = tmp_path / "urls.txt"
+    listed.write_text("\n".join(archived + absent) + "\n", encoding="utf-8")
+    assert listed.stat().st_size > 600_000
+    code = main(
+        ["run", "--site", "baonghean", "--replay", *map(str, warcs), "--urls", str(listed),
+         "--db", str(tmp_path / "w.duckdb"), "--data-dir", str(tmp_path / "data")]
+    )  # fmt: skip
+    assert code == 0
+    rows = snapshot(tmp_path / "w.duckdb")
+    assert rows["articles"] == wanted["articles"] and rows["figures"] == wanted["figures"]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import tempfile
 from datetime import date
+from pathlib import Path
 
 from baotinh.commands import format_summary, positive, registry_option, storage_options
 
@@ -34,13 +36,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from flows.pipeline import crawl_papers, pipeline
+    from flows.pipeline import read_url_list
     from registry import all_sites, get_site
 
     urls = list(args.url)
     if args.urls:
-        with open(args.urls, encoding="utf-8") as fh:
-            urls += [line.strip() for line in fh if line.strip() and not line.startswith("#")]
+        urls += read_url_list(args.urls)
     by_site = _urls_by_site(urls, args.registry) if urls else {}
     if args.site == "all":
         keys = list(all_sites(args.registry))
@@ -57,25 +58,49 @@ def run(args: argparse.Namespace) -> int:
     for path in replay or ():
         if not os.path.isfile(path):
             raise FileNotFoundError(f"no WARC file to replay at {path}")
-    if len(keys) == 1:
-        summary = pipeline(
-            site=keys[0], since=args.since, base_url=args.base_url, mode=mode,
-            max_articles=args.max_articles, db=args.db, data_dir=args.data_dir,
-            registry=args.registry, urls=by_site.get(keys[0]) if urls else None, replay=replay,
-        )  # fmt: skip
-        print(format_summary(summary))
-        return 0
-    if replay:
+    if len(keys) > 1 and replay:
         raise ValueError("--replay replays the crawl of one site; give one --site")
-    results = crawl_papers(
-        sites=keys, since=args.since, mode=mode, max_articles=args.max_articles, db=args.db,
-        data_dir=args.data_dir, registry=args.registry,
-        urls={k: by_site.get(k, []) for k in keys} if urls else None,
-        concurrency=args.concurrency, label="cli",
-    )  # fmt: skip
+    # The URL lists travel as files: a flow run's parameters hold 512 KB at most.
+    with tempfile.TemporaryDirectory(prefix="baotinh-urls-") as folder:
+        files = _url_files(by_site, keys, Path(folder)) if urls else None
+        if len(keys) == 1:
+            summary = _pipeline(args, keys[0], mode, replay, files)
+            print(format_summary(summary))
+            return 0
+        results = _crawl_papers(args, keys, mode, files)
     for summary in results:
         print(format_summary(summary) + "\n")
     return 0
+
+
+def _pipeline(args, key: str, mode: str, replay: list[str] | None, files) -> dict[str, object]:
+    from flows.pipeline import pipeline
+
+    return pipeline(
+        site=key, since=args.since, base_url=args.base_url, mode=mode,
+        max_articles=args.max_articles, db=args.db, data_dir=args.data_dir,
+        registry=args.registry, urls_file=files[key] if files else None, replay=replay,
+    )  # fmt: skip
+
+
+def _crawl_papers(args, keys: list[str], mode: str, files) -> list[dict[str, object]]:
+    from flows.pipeline import crawl_papers
+
+    return crawl_papers(
+        sites=keys, since=args.since, mode=mode, max_articles=args.max_articles, db=args.db,
+        data_dir=args.data_dir, registry=args.registry, urls_files=files,
+        concurrency=args.concurrency, label="cli",
+    )  # fmt: skip
+
+
+def _url_files(by_site: dict[str, list[str]], keys: list[str], folder: Path) -> dict[str, str]:
+    """One file of URLs per paper (empty for a paper none of the URLs is on)."""
+    files = {}
+    for key in keys:
+        path = folder / f"{key}.txt"
+        path.write_text("".join(f"{url}\n" for url in by_site.get(key, [])), encoding="utf-8")
+        files[key] = str(path)
+    return files
 
 
 def _urls_by_site(urls: list[str], registry: str | None) -> dict[str, list[str]]:
