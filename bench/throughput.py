@@ -6,7 +6,9 @@ on loopback. In the same run, on the same pages, we measure:
 - the reference: bare ``trafilatura.bare_extraction(html, with_metadata=True)`` in one
   process (pages/s), and our cleaning alone (pages/s);
 - ``baotinh run`` end to end (crawl, archive, clean, extract, load: articles/s), its peak
-  memory (RSS of the whole process tree) and an incremental re-run with nothing new;
+  memory (RSS of the whole process tree), the CPU time of each kind of process in the tree,
+  and an incremental re-run with nothing new (Prefect's own database is created before, as
+  on any installation that has run once);
 - ``baotinh run --replay FILE.warc.gz --urls LIST``: the pipeline's own speed, no network;
 - processing the same archive with and without Prefect (orchestration overhead);
 - extraction of dates and figures (MB/s on the generated article texts).
@@ -108,12 +110,14 @@ def duckling_rate(paragraphs: list[str]) -> float | None:
 
 
 class TreeMemory:
-    """Peak resident memory of a process and all its descendants, sampled from /proc, and
-    what each process of the tree held at that peak (:attr:`at_peak`)."""
+    """Peak resident memory of a process and all its descendants, sampled from /proc, what
+    each process of the tree held at that peak (:attr:`at_peak`), and the CPU time each
+    process used, as last seen (:meth:`cpu_by_role`): where a run's time goes."""
 
     def __init__(self, pid: int, every: float = 0.2) -> None:
         self.pid, self.every, self.peak = pid, every, 0
         self.at_peak: list[tuple[int, str]] = []  # (RSS bytes, role), largest first
+        self._cpu: dict[int, tuple[float, str]] = {}  # pid: (CPU seconds, role)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -125,22 +129,35 @@ class TreeMemory:
         self._stop.set()
         self._thread.join()
 
+    def cpu_by_role(self) -> list[tuple[float, str]]:
+        """CPU seconds (user + system) of the tree's processes by role, largest first. A
+        process's last 0.2 s before it ended are not seen."""
+        roles: dict[str, float] = {}
+        for seconds, role in self._cpu.values():
+            roles[role] = roles.get(role, 0.0) + seconds
+        return sorted(((s, r) for r, s in roles.items()), reverse=True)
+
     def _run(self) -> None:
         while not self._stop.is_set():
             processes = _tree(self.pid)
-            total = sum(rss for rss, _ in processes.values())
+            for pid, (_, command, cpu) in processes.items():
+                self._cpu[pid] = (cpu, _role(command))
+            total = sum(rss for rss, _, _ in processes.values())
             if total > self.peak:
                 self.peak = total
                 self.at_peak = sorted(
-                    ((rss, _role(cmd)) for rss, cmd in processes.values()), reverse=True
+                    ((rss, _role(cmd)) for rss, cmd, _ in processes.values()), reverse=True
                 )
             self._stop.wait(self.every)
 
 
-def _tree(root: int) -> dict[int, tuple[int, str]]:
-    """(RSS in bytes, command line) of ``root`` and each of its descendants, by pid."""
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _tree(root: int) -> dict[int, tuple[int, str, float]]:
+    """(RSS in bytes, command line, CPU seconds) of ``root`` and each of its descendants."""
     parents: dict[int, int] = {}
-    found: dict[int, tuple[int, str]] = {}
+    found: dict[int, tuple[int, str, float]] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -150,7 +167,8 @@ def _tree(root: int) -> dict[int, tuple[int, str]]:
             with open(f"/proc/{entry}/cmdline", "rb") as fh:
                 command = fh.read().replace(b"\0", b" ").decode(errors="replace")
             parents[int(entry)] = int(fields[1])
-            found[int(entry)] = (int(fields[21]) * os.sysconf("SC_PAGE_SIZE"), command)
+            cpu = (int(fields[11]) + int(fields[12])) / _TICK  # utime + stime
+            found[int(entry)] = (int(fields[21]) * os.sysconf("SC_PAGE_SIZE"), command, cpu)
         except (OSError, IndexError, ValueError):
             continue
     tree, frontier = {root}, [root]
@@ -201,6 +219,13 @@ def run_cli(args: list[str], env: dict[str, str]) -> tuple[float, TreeMemory, di
     return seconds, memory, numbers
 
 
+def _create_prefect_database(env: dict[str, str]) -> None:
+    """Run one empty flow first: a fresh ``PREFECT_HOME`` creates and migrates Prefect's
+    database (seconds, once per installation), which no scheduled run pays."""
+    warm_up = "from prefect import flow; flow(name='bench-prefect-home')(lambda: None)()"
+    subprocess.run([sys.executable, "-c", warm_up], env=env, check=True, capture_output=True)
+
+
 def orchestration(warc: Path, registry: Path, tmp: Path) -> tuple[float, float]:
     """Seconds to process one archive without Prefect and inside a flow."""
     os.environ["BAOTINH_REGISTRY"] = str(registry)
@@ -249,6 +274,7 @@ def measure(articles: int, tmp: Path) -> list[Row]:
         BAOTINH_REGISTRY=str(gen.registry),
     )
     storage = ["--db", str(tmp / "w.duckdb"), "--data-dir", str(tmp / "data")]
+    _create_prefect_database(env)
     with LocalSite(gen.root, host="127.0.0.20") as site:
         base = ["run", "--site", sitegen.KEY, "--base-url", site.url, *storage]
         seconds, memory, numbers = run_cli(base, env)
@@ -267,6 +293,10 @@ def measure(articles: int, tmp: Path) -> list[Row]:
     print(f"\n{articles} articles: the run's process tree at its peak ({peak / 1e6:.0f} MB)")
     for rss, role in memory.at_peak:
         print(f"  {rss / 1e6:7.1f} MB  {role}")
+    cpu = memory.cpu_by_role()
+    print(f"CPU time of the run by role ({sum(s for s, _ in cpu):.1f} s in {seconds:.1f} s):")
+    for used, role in cpu:
+        print(f"  {used:7.1f} s   {role}")
     e2e = loaded / seconds
     replayed = replay_numbers.get("articles new", 0) / replay_seconds
     return [
