@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import cache
 
 import duckdb
 
@@ -19,6 +20,7 @@ from transforms.indicators import starter_indicators
 from transforms.lexicon import load_table
 
 
+@cache  # from package data: computed once per process, not at every writer's connection
 def _province_rows() -> tuple[list[tuple], list[tuple]]:
     units = [
         (p.era, p.code, p.name, p.full_name, p.key)
@@ -28,10 +30,16 @@ def _province_rows() -> tuple[list[tuple], list[tuple]]:
     return units, successors
 
 
+@cache
 def _indicator_rows() -> tuple[list[tuple], list[tuple]]:
     named = {e["name"]: e.get("label_vi") for e in load_table("indicators.toml")["indicator"]}
     mapping = [(s.key, s.unit, s.indicator, s.phrase) for s in starter_indicators()]
     return sorted(named.items()), mapping
+
+
+@cache
+def _digests() -> dict[str, str]:
+    return {"provinces": _digest(*_province_rows()), "indicators": _digest(*_indicator_rows())}
 
 
 def _digest(*parts: object) -> str:
@@ -46,10 +54,7 @@ def refresh_reference(con: duckdb.DuckDBPyConnection) -> None:
     held = dict(con.execute("SELECT name, sha1 FROM schema_reference").fetchall())
     units, successors = _province_rows()
     named, mapping = _indicator_rows()
-    wanted = {
-        "provinces": _digest(units, successors),
-        "indicators": _digest(named, mapping),
-    }
+    wanted = _digests()
     stale = [name for name, digest in wanted.items() if held.get(name) != digest]
     if not stale:
         return
