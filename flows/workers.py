@@ -10,6 +10,7 @@ it after a fix), and the other pages go on.
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import resource
@@ -22,7 +23,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import date
-from multiprocessing import get_context
+from multiprocessing import context, popen_spawn_posix, resource_tracker, spawn, util
 
 from registry import Site
 from spiders.warc import ArchivedPage
@@ -115,6 +116,70 @@ def quarantined(page: ArchivedPage, why: str) -> PageResult:
     return PageResult(fetched_page(page), skip_reason=f"{QUARANTINED}: {why}")
 
 
+class _NoMainPopen(popen_spawn_posix.Popen):
+    """``spawn``'s launcher, minus the parent's main module.
+
+    ``spawn`` sends each child the name or path of the parent's ``__main__``
+    (``init_main_from_name`` / ``init_main_from_path`` in
+    :func:`multiprocessing.spawn.get_preparation_data`), and the child imports it again as
+    ``__mp_main__`` before anything else. Under ``baotinh serve`` that module is
+    ``prefect.engine``: all of Prefect, about 1 s of CPU and 50 MB per worker, for
+    workers that only need :mod:`flows.pagework`. Everything a worker is sent (the
+    initializer, :func:`run_one`, the work functions, pages, sites) is defined in an
+    importable module, so ``__main__`` is not needed to unpickle it; a work function
+    defined in a script's ``__main__`` would not unpickle in these workers.
+
+    :meth:`_launch` is ``popen_spawn_posix.Popen._launch`` (identical in CPython 3.11 to
+    3.13) with those two keys dropped from the preparation data. Only these workers are
+    affected: no module of the standard library is patched, and nothing here is shared
+    between threads, so pools may start workers from several threads at once.
+    """
+
+    def _launch(self, process_obj: object) -> None:
+        tracker_fd = resource_tracker.getfd()
+        self._fds.append(tracker_fd)
+        prep_data = spawn.get_preparation_data(process_obj._name)
+        prep_data.pop("init_main_from_name", None)
+        prep_data.pop("init_main_from_path", None)
+        fp = io.BytesIO()
+        context.set_spawning_popen(self)
+        try:
+            context.reduction.dump(prep_data, fp)
+            context.reduction.dump(process_obj, fp)
+        finally:
+            context.set_spawning_popen(None)
+
+        parent_r = child_w = child_r = parent_w = None
+        try:
+            parent_r, child_w = os.pipe()
+            child_r, parent_w = os.pipe()
+            cmd = spawn.get_command_line(tracker_fd=tracker_fd, pipe_handle=child_r)
+            self._fds.extend([child_r, child_w])
+            self.pid = util.spawnv_passfds(spawn.get_executable(), cmd, self._fds)
+            self.sentinel = parent_r
+            with open(parent_w, "wb", closefd=False) as f:
+                f.write(fp.getbuffer())
+        finally:
+            fds_to_close = [fd for fd in (parent_r, parent_w) if fd is not None]
+            self.finalizer = util.Finalize(self, util.close_fds, fds_to_close)
+            for fd in (child_r, child_w):
+                if fd is not None:
+                    os.close(fd)
+
+
+class _NoMainProcess(context.SpawnProcess):
+    @staticmethod
+    def _Popen(process_obj: object) -> _NoMainPopen:
+        return _NoMainPopen(process_obj)
+
+
+class _NoMainSpawnContext(context.SpawnContext):
+    """The ``spawn`` start method, for processes that do not import the parent's
+    ``__main__`` (see :class:`_NoMainPopen`)."""
+
+    Process = _NoMainProcess
+
+
 def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 2)
 
@@ -123,8 +188,9 @@ class PagePool:
     """A pool of worker processes mapping pages to results, in order, a window ahead.
 
     Workers are started with ``spawn`` (never ``fork``: the caller runs threads, Prefect's
-    among them), once per pool, as direct children that die with the run's process; the
-    pool is reused for every archive of a run.
+    among them), without importing the parent's main module (:class:`_NoMainPopen`), once
+    per pool, as direct children that die with the run's process; the pool is reused for
+    every archive of a run.
     """
 
     def __init__(self, workers: int | None = None, budget: Budget | None = None) -> None:
@@ -138,7 +204,7 @@ class PagePool:
             if self._executor is None:
                 self._executor = ProcessPoolExecutor(
                     max_workers=self.workers,
-                    mp_context=get_context("spawn"),
+                    mp_context=_NoMainSpawnContext(),
                     initializer=_init_worker,
                     initargs=(self.budget.memory_bytes,),
                 )
