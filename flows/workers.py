@@ -10,7 +10,6 @@ it after a fix), and the other pages go on.
 
 from __future__ import annotations
 
-import io
 import logging
 import os
 import resource
@@ -23,7 +22,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import date
-from multiprocessing import context, popen_spawn_posix, resource_tracker, spawn, util
+from multiprocessing import context, popen_spawn_posix, spawn
 
 from registry import Site
 from spiders.warc import ArchivedPage
@@ -116,6 +115,20 @@ def quarantined(page: ArchivedPage, why: str) -> PageResult:
     return PageResult(fetched_page(page), skip_reason=f"{QUARANTINED}: {why}")
 
 
+_LAUNCHING = threading.local()  # .without_main: this thread is starting a page worker
+_PREPARATION_DATA = spawn.get_preparation_data
+
+
+def _preparation_data(name: str) -> dict[str, object]:
+    """What ``spawn`` sends a new child; without the parent's main module when the thread
+    is starting a page worker (:class:`_NoMainPopen`), unchanged for any other process."""
+    data = _PREPARATION_DATA(name)
+    if getattr(_LAUNCHING, "without_main", False):
+        data.pop("init_main_from_name", None)
+        data.pop("init_main_from_path", None)
+    return data
+
+
 class _NoMainPopen(popen_spawn_posix.Popen):
     """``spawn``'s launcher, minus the parent's main module.
 
@@ -129,42 +142,19 @@ class _NoMainPopen(popen_spawn_posix.Popen):
     importable module, so ``__main__`` is not needed to unpickle it; a work function
     defined in a script's ``__main__`` would not unpickle in these workers.
 
-    :meth:`_launch` is ``popen_spawn_posix.Popen._launch`` (identical in CPython 3.11 to
-    3.13) with those two keys dropped from the preparation data. Only these workers are
-    affected: no module of the standard library is patched, and nothing here is shared
-    between threads, so pools may start workers from several threads at once.
+    The standard launcher runs unchanged; while it runs, this thread's flag makes
+    :func:`_preparation_data` (installed in place of ``spawn.get_preparation_data``, which
+    it calls) leave those two keys out. Other threads and other processes' launches see
+    the data unchanged.
     """
 
     def _launch(self, process_obj: object) -> None:
-        tracker_fd = resource_tracker.getfd()
-        self._fds.append(tracker_fd)
-        prep_data = spawn.get_preparation_data(process_obj._name)
-        prep_data.pop("init_main_from_name", None)
-        prep_data.pop("init_main_from_path", None)
-        fp = io.BytesIO()
-        context.set_spawning_popen(self)
+        spawn.get_preparation_data = _preparation_data  # idempotent
+        _LAUNCHING.without_main = True
         try:
-            context.reduction.dump(prep_data, fp)
-            context.reduction.dump(process_obj, fp)
+            super()._launch(process_obj)
         finally:
-            context.set_spawning_popen(None)
-
-        parent_r = child_w = child_r = parent_w = None
-        try:
-            parent_r, child_w = os.pipe()
-            child_r, parent_w = os.pipe()
-            cmd = spawn.get_command_line(tracker_fd=tracker_fd, pipe_handle=child_r)
-            self._fds.extend([child_r, child_w])
-            self.pid = util.spawnv_passfds(spawn.get_executable(), cmd, self._fds)
-            self.sentinel = parent_r
-            with open(parent_w, "wb", closefd=False) as f:
-                f.write(fp.getbuffer())
-        finally:
-            fds_to_close = [fd for fd in (parent_r, parent_w) if fd is not None]
-            self.finalizer = util.Finalize(self, util.close_fds, fds_to_close)
-            for fd in (child_r, child_w):
-                if fd is not None:
-                    os.close(fd)
+            _LAUNCHING.without_main = False
 
 
 class _NoMainProcess(context.SpawnProcess):
