@@ -159,6 +159,17 @@ def generate(root: Path, articles: int, seed: int = 2026) -> Generated:
             name = "index.html" if number == 1 else f"page-{number}.html"
             (folder / name).write_text(_listing(section, chunk, nxt), encoding="utf-8")
     (root / "robots.txt").write_text("User-agent: *\nAllow: /\n", encoding="utf-8")
+    # At the usual path, which the crawl tries: twenty listing pages a section (the crawl's
+    # depth per run) hold 4,000 articles, the sitemap all of them.
+    urls = "".join(
+        f"<url><loc>https://{DOMAIN}{p}</loc><lastmod>{day:%Y-%m-%d}</lastmod></url>"
+        for p, _, day in newest_first
+    )
+    (root / "sitemap.xml").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>\n',
+        encoding="utf-8",
+    )
     registry = root.parent / f"{root.name}-registry.toml"
     registry.write_text(
         f'[[paper]]\nkey = "{KEY}"\nname = "Báo Mẫu Đo Tốc Độ"\ndomains = ["{DOMAIN}"]\n'

@@ -141,7 +141,9 @@ class TreeMemory:
         while not self._stop.is_set():
             processes = _tree(self.pid)
             for pid, (_, command, cpu) in processes.items():
-                self._cpu[pid] = (cpu, _role(command))
+                known = self._cpu.get(pid)  # an ended process (zombie) has no command line
+                role = known[1] if known and not command.strip() else _role(command)
+                self._cpu[pid] = (cpu, role)
             total = sum(rss for rss, _, _ in processes.values())
             if total > self.peak:
                 self.peak = total
