@@ -2,18 +2,33 @@
 
 from __future__ import annotations
 
+import bisect
 import pickle
+import random
 from dataclasses import asdict, fields, replace
 from datetime import date
 
 import pytest
 
-from transforms.dates import extract_dates
+from transforms.dates import _find_all, _needle_places, _plan, extract_dates
 from transforms.figure_context import is_label, label_before, qualifier_and_change
 from transforms.figures import extract_figures
 from transforms.lexicon import lexicon
 from transforms.models import DateMention, Figure, Period, new_date_mention, new_figure
 from transforms.numbers import _may_scale, _scale_firsts, _scale_re
+from transforms.places import (
+    _DISTRICT,
+    _DISTRICT_CORE,
+    _at_word_starts,
+    _province_core,
+    _province_re,
+)
+from transforms.segments import (
+    _SENTENCE_END,
+    _abbreviation_before,
+    _trimmed_spans,
+    segment,
+)
 
 TEXT = (
     "Năm 2023, tổng thu ngân sách của tỉnh Nghệ An đạt hơn 1,5 tỷ đồng, tăng 12%."
@@ -108,3 +123,81 @@ def test_scale_gate_on_every_character() -> None:
 def test_cached_word_readings(words: list[str]) -> None:
     assert qualifier_and_change(words) == qualifier_and_change(list(words))
     assert is_label(words) == (label_before(words) is not None)
+
+
+def _mixed_texts(pieces: list[str], count: int = 400, seed: int = 9) -> list[str]:
+    """Texts glued together from ``pieces`` and separators, to hit overlaps and edges."""
+    rng = random.Random(seed)
+    glue = ["", "", " ", "  ", ", ", ". ", "\n", "x", "5", "_", "-", " - ", ".\n"]
+    return [
+        "".join(rng.choice(pieces) + rng.choice(glue) for _ in range(rng.randint(1, 12)))
+        for _ in range(count)
+    ]
+
+
+def test_one_scan_finds_every_needle() -> None:
+    """The needles of the date rules, found in one scan, are where str.find finds them."""
+    words = sorted({w for *_, needles in _plan() for w in needles})
+    crafted = ["thángày", "noelễ", "tếtết", "cáchôm", "rạngày", "tuầnăm", "giánggiữa", "thg"]
+    texts = [TEXT.lower(), *crafted, *_mixed_texts([*words, *crafted, "2024", "ng", "nă"])]
+    for low in texts:
+        expected = {w: _find_all(low, w) for w in words}
+        assert _needle_places(low) == {w: at for w, at in expected.items() if at}, low
+
+
+def test_place_patterns_without_lookbehind() -> None:
+    """Province and district names found past the word-boundary shortcut are what the
+    patterns with the lookbehind find."""
+    pieces = [
+        "huyện Nam Đàn",
+        "Huyện Hòa Bình",
+        "xã Long An",
+        "thành phố Cần Thơ",
+        "TP.HCM",
+        "TP. HCM",
+        "Nghệ An",
+        "Thanh Hoá",
+        "Bà Rịa - Vũng Tàu",
+        "phường 12",
+        "thị xã Cửa Lò",
+        "tỉnh",
+        "Xã",
+        "xã",
+        "An",
+        "Hà",
+    ]
+    for text in [TEXT, *_mixed_texts(pieces)]:
+        got = [m.span() for m in _at_word_starts(_DISTRICT_CORE, text)]
+        assert got == [m.span() for m in _DISTRICT.finditer(text)], text
+        got = [m.span() for m in _at_word_starts(_province_core(), text)]
+        assert got == [m.span() for m in _province_re().finditer(text)], text
+
+
+def test_segments_shortcuts() -> None:
+    """Sentence ends found from their mark, and spans worked out piece by piece, are those
+    of the lookbehind pattern and of the whole-list computation."""
+    pieces = ["Năm 2023", "đạt 250 triệu USD", "TP.", "ThS.", "Nguyễn", "hơn", "1,5", "(12)"]
+    pieces += ["“Ông", "»", ")", "...", "…", "!", "?", "Hà Nội", "a"]
+    for text in [TEXT, "", "\n", " \n ", *_mixed_texts(pieces)]:
+        seg = segment(text)
+        reference = [0] + [
+            m.end()
+            for m in _SENTENCE_END.finditer(text)
+            if m.group() == "\n" or not _abbreviation_before(text, m.start())
+        ]
+        assert seg.sentences == reference, text
+        spans = {
+            kind: _trimmed_spans(text, starts)
+            for kind, starts in (("p", seg.paragraphs), ("s", seg.sentences), ("c", seg.clauses))
+        }
+        fresh = segment(text)
+        for pos in range(len(text) + 1):
+            for kind, starts, got in (
+                ("p", seg.paragraphs, fresh.paragraph(pos)),
+                ("s", seg.sentences, fresh.sentence(pos)),
+            ):
+                i = max(bisect.bisect_right(starts, pos) - 1, 0)
+                assert got == spans[kind][i], (text, pos, kind)
+            s_lo, s_hi = spans["s"][max(bisect.bisect_right(seg.sentences, pos) - 1, 0)]
+            c_lo, c_hi = spans["c"][max(bisect.bisect_right(seg.clauses, pos) - 1, 0)]
+            assert fresh.clause(pos) == (max(c_lo, s_lo), min(c_hi, s_hi)), (text, pos)

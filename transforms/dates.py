@@ -87,7 +87,7 @@ def _candidates(ctx: Context) -> list[_Candidate]:
     digit = _DIGIT.search(low)
     first_digit = digit.start() if digit else -1
     lunar = grammar().lunar
-    places: dict[str, list[int]] = {}  # where each needle is in the text
+    places = _needle_places(low)  # where each needle is in the text
     for rule, handler, needs_digit, needles in _plan():
         if needs_digit and first_digit < 0:
             continue
@@ -97,9 +97,8 @@ def _candidates(ctx: Context) -> list[_Candidate]:
             starts: list[int] = []
             for word in needles:
                 at = places.get(word)
-                if at is None:
-                    at = places[word] = _find_all(low, word)
-                starts += at
+                if at is not None:
+                    starts += at
             if not starts:
                 continue
             if len(starts) * _CHARS_PER_TRY > len(low):  # many: one scan from the first
@@ -131,6 +130,45 @@ def _find_all(text: str, word: str) -> list[int]:
         found.append(at)
         at = text.find(word, at + 1)
     return found
+
+
+@cache
+def _needle_scan() -> tuple[re.Pattern[str], dict[str, tuple[tuple[int, str], ...]]]:
+    """One pattern for all the needles of :func:`_plan` (longest first), and for each
+    needle the other needles that can occur inside or at the head of it: ``(offset, word)``
+    where ``word`` agrees with the needle's characters from ``offset`` on."""
+    words = sorted({w for *_, needles in _plan() for w in needles}, key=len, reverse=True)
+    inner = {
+        w: tuple(
+            (k, v)
+            for k in range(len(w))
+            for v in words
+            if (k or v != w) and w[k : k + len(v)] == v[: len(w) - k]
+        )
+        for w in words
+    }
+    return re.compile("|".join(map(re.escape, words))), inner
+
+
+def _needle_places(low: str) -> dict[str, list[int]]:
+    """For each needle in ``low``: :func:`_find_all` of it (needles absent are left out).
+
+    One scan for all needles: a match is the longest needle at the leftmost place where
+    any is, and the scan goes on after it; the needles that start inside it (or are a
+    shorter head of it) are the ones its ``inner`` entry lists, tested one by one."""
+    pattern, inner = _needle_scan()
+    places: dict[str, list[int]] = {}
+    for m in pattern.finditer(low):
+        at, word = m.start(), m.group()
+        found = places.get(word)
+        if found is None:
+            places[word] = [at]
+        else:
+            found.append(at)
+        for k, other in inner[word]:
+            if low.startswith(other, at + k):
+                places.setdefault(other, []).append(at + k)
+    return places
 
 
 def _select(cands: list[_Candidate]) -> list[Atom]:

@@ -147,14 +147,12 @@ def _per_unit(text: str, pos: int) -> tuple[str, int]:
 
 def unit_after(text: str, pos: int, allow_fallback: bool = True) -> UnitMatch:
     """The unit that follows a number ending at ``pos``."""
-    lex = lexicon()
     words_m = _NEXT_WORDS.match(text, pos)
     words = [w for w in words_m.groups() if w] if words_m else []
-    lowered = [w.lower() for w in words]
     noun_size = _noun_at(words)
     if noun_size >= 2 and all(w.islower() for w in words[:noun_size]):
         end = words_m.end(noun_size)  # type: ignore[union-attr]
-        unit = " ".join(lowered[:noun_size])
+        unit = " ".join([w.lower() for w in words[:noun_size]])
         return UnitMatch(
             unit, text[words_m.start(1) : end], "count", words_m.start(1), end, "lexicon"
         )  # type: ignore[union-attr]
@@ -176,6 +174,8 @@ def unit_after(text: str, pos: int, allow_fallback: bool = True) -> UnitMatch:
 
     if not words or words_m.start(1) - pos > 2:  # type: ignore[union-attr]
         return UnitMatch(None, None, "number", pos, pos, "none")
+    lex = lexicon()
+    lowered = [w.lower() for w in words]
     start = words_m.start(1)  # type: ignore[union-attr]
     if lowered[0] in lex.classifiers and len(words) > 1 and _is_open_word(words[1]):
         size = 2 if _noun_at(words[1:]) >= 2 and words[2].islower() else 1

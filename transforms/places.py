@@ -20,6 +20,7 @@ import unicodedata
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from registry.provinces import provinces_before_2025
 from transforms.segments import UPPER, Segments
@@ -50,6 +51,9 @@ _DISTRICT = re.compile(  # the unit word's first letter first: other positions a
     rf"(?=[{_UNIT_FIRST}])(?<!\w)(?P<unit>{_UNIT_WORD})"
     rf"[ \t]+(?P<name>{_NAME_WORD}(?:[ \t]+[{UPPER}][^\W\d_]*){{0,3}})"
 )
+# _DISTRICT without its first two assertions: starting with a literal, it lets the regex
+# engine jump between the unit words' first letters; the word boundary is tested after.
+_DISTRICT_CORE = re.compile(_DISTRICT.pattern.split("(?<!\\w)", 1)[1])
 _BEFORE_LOWER_UNIT = re.compile(rf"(?:^|[^\w])(?:{_LOWER_UNIT})[ \t]+$", re.I)
 
 
@@ -92,8 +96,35 @@ def _province_re() -> re.Pattern[str]:
     return re.compile(rf"(?=[{first}])(?<!\w)(?:{alternatives})(?![\w-])")
 
 
-@dataclass(frozen=True)
-class _Mention:
+@cache
+def _province_core() -> re.Pattern[str]:
+    """:func:`_province_re` without its first two assertions (see :func:`_at_word_starts`)."""
+    return re.compile(_province_re().pattern.split("(?<!\\w)", 1)[1])
+
+
+def _at_word_starts(core: re.Pattern[str], text: str) -> list[re.Match[str]]:
+    r"""What ``(?<!\w)`` + ``core`` finds with ``finditer`` (``core`` never matches empty).
+
+    A pattern that starts with a literal or a set of them lets the regex engine jump from
+    one possible first character to the next; the lookbehind in front of it would make the
+    engine try every position. So ``core`` is searched for alone, and a match glued to a
+    word character before it is dropped and searched past one character later, as the
+    lookbehind would have failed there (``\w`` is ``str.isalnum()`` or "_")."""
+    found = []
+    search = core.search
+    pos = 0
+    while (m := search(text, pos)) is not None:
+        start = m.start()
+        before = text[start - 1] if start else " "
+        if before.isalnum() or before == "_":
+            pos = start + 1
+        else:
+            found.append(m)
+            pos = m.end()
+    return found
+
+
+class _Mention(NamedTuple):
     start: int
     end: int
     name: str
@@ -102,7 +133,7 @@ class _Mention:
 def province_mentions(text: str) -> list[tuple[int, int, str]]:
     """``(start, end, registry name)`` of every province named in ``text``."""
     out = []
-    for m in _province_re().finditer(text):
+    for m in _at_word_starts(_province_core(), text):
         if _BEFORE_LOWER_UNIT.search(text, max(0, m.start() - 12), m.start()):
             continue  # "huyện Hòa Bình": a district that shares a province's name
         out.append((m.start(), m.end(), province_spellings()[m.group()]))
@@ -113,7 +144,7 @@ def district_mentions(text: str) -> list[tuple[int, int, str]]:
     """``(start, end, "huyện X")`` of districts, towns and communes named in ``text``."""
     out = []
     spellings = province_spellings()
-    for m in _DISTRICT.finditer(text):
+    for m in _at_word_starts(_DISTRICT_CORE, text):
         unit, name = m.group("unit"), m.group("name")
         if unit.lower().startswith(("thành phố", "tp")) and name in spellings:
             continue  # "thành phố Cần Thơ": the province itself
@@ -126,9 +157,9 @@ class PlaceFinder:
 
     def __init__(self, text: str, segments: Segments) -> None:
         self._segments = segments
-        self._provinces = [_Mention(*m) for m in province_mentions(text)]
+        self._provinces = list(map(_Mention._make, province_mentions(text)))
         self._starts = [m.start for m in self._provinces]
-        self._districts = [_Mention(*m) for m in district_mentions(text)]
+        self._districts = list(map(_Mention._make, district_mentions(text)))
         self._district_starts = [m.start for m in self._districts]
         lead_end = segments.paragraph(0)[1]
         lead = {m.name for m in self._within(0, lead_end)}

@@ -17,6 +17,13 @@ UPPER = "".join(c for c in map(chr, range(0x41, 0x1F00)) if c.isupper())  # Lati
 _SENTENCE_END = re.compile(
     rf"(?<=[.!?…])[\"'”»)]*[ \t]+(?=[\"'“«(\[]?[{UPPER}\d])|\n",
 )
+# _SENTENCE_END with its mark matched instead of looked behind for, so that the engine can
+# jump from one mark to the next (a lookbehind first makes it try every position): the
+# sentence starts where a match ends all the same, and a mark is never inside a previous
+# match (those end in a space, a tab or a newline).
+_SENTENCE_MARK = re.compile(
+    rf"[.!?…][\"'”»)]*[ \t]+(?=[\"'“«(\[]?[{UPPER}\d])|\n",
+)
 # the lookahead lists every first character: the engine skips other positions fast
 _CLAUSE_END = re.compile(r"(?=[,;:()\[\] \t\n])(?:[,;:][ \t]+|[()\[\]]|[ \t][-–—][ \t]|\n)")
 _ABBREVIATION = re.compile(r"(?:\b[A-ZĐ][A-Za-zĐđ]{0,3}|\b[A-ZĐ]\.[A-ZĐ]{1,3})\.$")
@@ -36,45 +43,51 @@ class Segments:
     paragraphs: list[int]
     sentences: list[int]
     clauses: list[int]
-    # (start, end) of each piece, trailing space excluded, by kind: computed once
-    _spans: dict[str, list[tuple[int, int]]] = field(
+    # (start, end) of pieces, trailing space excluded, by kind and index: computed once
+    _spans: dict[str, dict[int, tuple[int, int]]] = field(
         default_factory=dict, compare=False, repr=False
     )
 
     def _span(self, kind: str, starts: list[int], pos: int) -> tuple[int, int]:
+        """The trimmed span of the piece of ``starts`` holding ``pos``; each piece's span
+        is worked out when first asked for (few of them are)."""
+        i = bisect_right(starts, pos) - 1
+        if i < 0:
+            i = 0
         spans = self._spans.get(kind)
         if spans is None:
-            spans = self._spans[kind] = _trimmed_spans(self.text, starts)
-        i = bisect_right(starts, pos) - 1
-        return spans[i if i > 0 else 0]
+            spans = self._spans[kind] = {}
+        else:
+            span = spans.get(i)
+            if span is not None:
+                return span
+        span = spans[i] = _trimmed_span(self.text, starts, i)
+        return span
 
     def paragraph(self, pos: int) -> tuple[int, int]:
         """``(start, end)`` of the paragraph holding ``pos``, trailing space excluded."""
-        spans = self._spans.get("p")
-        if spans is None:
-            return self._span("p", self.paragraphs, pos)
-        i = bisect_right(self.paragraphs, pos) - 1
-        return spans[i if i > 0 else 0]
+        return self._span("p", self.paragraphs, pos)
 
     def sentence(self, pos: int) -> tuple[int, int]:
         """``(start, end)`` of the sentence holding ``pos``, trailing space excluded."""
-        spans = self._spans.get("s")
-        if spans is None:
-            return self._span("s", self.sentences, pos)
-        i = bisect_right(self.sentences, pos) - 1
-        return spans[i if i > 0 else 0]
+        return self._span("s", self.sentences, pos)
 
     def clause(self, pos: int, sentence: tuple[int, int] | None = None) -> tuple[int, int]:
         """``(start, end)`` of the clause holding ``pos`` (never crosses a sentence);
         ``sentence``: the sentence holding ``pos`` when already known."""
         s_start, s_end = sentence or self.sentence(pos)
-        spans = self._spans.get("c")
-        if spans is None:
-            start, end = self._span("c", self.clauses, pos)
-        else:
-            i = bisect_right(self.clauses, pos) - 1
-            start, end = spans[i if i > 0 else 0]
+        start, end = self._span("c", self.clauses, pos)
         return (start if start > s_start else s_start), (end if end < s_end else s_end)
+
+
+def _trimmed_span(text: str, starts: list[int], i: int) -> tuple[int, int]:
+    """``_trimmed_spans(text, starts)[i]``, alone."""
+    start = starts[i]
+    end = starts[i + 1] if i + 1 < len(starts) else len(text)
+    if end <= start:
+        return start, end
+    # str.rstrip() cuts what isspace() sees
+    return start, (start + len(text[start:end].rstrip()) if text[end - 1].isspace() else end)
 
 
 def _trimmed_spans(text: str, starts: list[int]) -> list[tuple[int, int]]:
@@ -101,8 +114,8 @@ def segment(text: str) -> Segments:
     """Boundaries of ``text``."""
     paragraphs = [0] + [m.end() for m in re.finditer(r"\n", text)]
     sentences = [0]
-    for m in _SENTENCE_END.finditer(text):
-        if m.group() != "\n" and _abbreviation_before(text, m.start()):
+    for m in _SENTENCE_MARK.finditer(text):
+        if m.group() != "\n" and _abbreviation_before(text, m.start() + 1):
             continue
         sentences.append(m.end())
     clauses = sorted({0, *sentences, *(m.end() for m in _CLAUSE_END.finditer(text))})
