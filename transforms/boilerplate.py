@@ -255,7 +255,7 @@ _EDGE_PUNCT = " \t:>»«-–—•*.·|"
 # --- helpers ----------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=1024)
 def normalize_text(text: str) -> str:
     """NFC, no zero-width characters, single spaces, stripped.
 
@@ -266,7 +266,7 @@ def normalize_text(text: str) -> str:
     return _SPACES.sub(" ", _ZERO_WIDTH.sub("", text)).strip()
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=1024)
 def _key(text: str) -> str:
     """A paragraph reduced for comparison with the phrase tables."""
     return normalize_text(text).casefold().strip(_EDGE_PUNCT)

@@ -330,7 +330,7 @@ def _ld_text(meta: PageMeta, key: str) -> str | None:
 _NON_WORD = re.compile(r"\W+")
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def _fold(text: str) -> str:
     """Casefolded words only; cached, as a title or lead is compared with every paragraph."""
     return _NON_WORD.sub(" ", text.casefold()).strip()
