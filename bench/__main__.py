@@ -30,7 +30,7 @@ SECTIONS: list[tuple[str, Callable[[list[str]], int]]] = [
     ("Cleaning: real pages against hand extractions", cleaning.main),
     ("Dates and figures: annotated sentences, held-out sample site", extraction.main),
     ("Conformance: third-party Vietnamese suites", conformance.main),
-    ("Throughput: a generated paper of 2,000 articles, side by side", throughput.main),
+    ("Throughput: generated papers of 2,000 and 10,000 articles, side by side", throughput.main),
     (
         "Startup: trigger to running under baotinh serve, against a real Prefect server",
         startup.main,

@@ -36,6 +36,7 @@ from bench import sitegen
 
 RESULTS = Path(__file__).with_name("results.json")
 REFERENCE_SAMPLE = 300  # pages timed for the single-process references
+FLAT = 1.1  # "flat" memory: the largest paper's peak at most this much above the smallest's
 
 
 @dataclass
@@ -344,14 +345,28 @@ def format_rows(rows: list[Row]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.throughput", description=__doc__)
-    parser.add_argument("--articles", default="2000", help="sizes, comma-separated")
+    parser.add_argument("--articles", default="2000,10000", help="sizes, comma-separated")
     args = parser.parse_args(argv)
-    results = {}
+    results: dict[str, object] = {}
+    peaks: dict[int, float] = {}
     for size in [int(s) for s in args.articles.split(",")]:
         with tempfile.TemporaryDirectory(prefix="baotinh-bench-") as tmp:
             rows = measure(size, Path(tmp))
         print(f"\n{size} articles\n" + format_rows(rows), flush=True)
         results[str(size)] = [asdict(r) | {"ratio": r.ratio} for r in rows]
+        peaks[size] = next(r.ours for r in rows if r.measure.startswith("peak RSS"))
+    if len(peaks) > 1:
+        small, large = min(peaks), max(peaks)
+        flat = Row(
+            f"peak RSS, {large} against {small} articles (MB)",
+            peaks[large],
+            peaks[small],
+            "MB",
+            f"≤ {FLAT}×",
+            peaks[large] <= FLAT * peaks[small],
+        )
+        print("\n" + format_rows([flat]), flush=True)
+        results["memory_growth"] = asdict(flat) | {"ratio": flat.ratio}
     RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
     print(f"\nwritten to {RESULTS.relative_to(RESULTS.parents[1])}")
     return 0
