@@ -166,18 +166,25 @@ def score_all(shared: Path = DEFAULT_SHARED) -> list[PageScore]:
     return scores
 
 
-def pages_per_second(shared: Path = DEFAULT_SHARED, rounds: int = 5) -> tuple[float, float]:
-    """Throughput of ours and of bare trafilatura over the gold pages (parsing included)."""
+def bare_with_metadata(html: str, url: str) -> None:
+    """The issue's reference: bare trafilatura extracting text and metadata, as we do."""
+    trafilatura.bare_extraction(html, url=url, with_metadata=True)
+
+
+def pages_per_second(shared: Path = DEFAULT_SHARED, rounds: int = 5) -> tuple[float, float, float]:
+    """Pages per second of ours, of bare trafilatura with metadata and of bare trafilatura's
+    text alone, over the gold pages (parsing included), in CPU time, best of ``rounds``."""
     pages = [load_gold(spec, shared).page for spec in gold_specs()]
     htmls = [(p.read_text(encoding="utf-8"), f"https://{p.parent.name}/{p.name}") for p in pages]
-    rates = []
-    for run in (lambda h, u: article_text(h, u), lambda h, u: bare_text(h)):
-        start = time.perf_counter()
-        for _ in range(rounds):
+    runs = (article_text, bare_with_metadata, lambda h, u: bare_text(h))
+    best = [0.0, 0.0, 0.0]
+    for _ in range(rounds):  # interleaved, so a busy moment of the machine hits all three
+        for i, run in enumerate(runs):
+            start = time.process_time()
             for html, url in htmls:
                 run(html, url)
-        rates.append(rounds * len(htmls) / (time.perf_counter() - start))
-    return rates[0], rates[1]
+            best[i] = max(best[i], len(htmls) / (time.process_time() - start))
+    return best[0], best[1], best[2]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -194,8 +201,12 @@ def main(argv: list[str] | None = None) -> int:
     mean_ours = sum(s.ours for s in scores) / len(scores)
     mean_bare = sum(s.bare for s in scores) / len(scores)
     print(f"{'mean':<{width}}  {mean_ours:6.4f}  {mean_bare:6.4f}")
-    ours_rate, bare_rate = pages_per_second(shared)
-    print(f"pages/second: ours {ours_rate:.1f}, bare trafilatura {bare_rate:.1f}")
+    ours, with_metadata, text_only = pages_per_second(shared)
+    print(
+        f"pages/second (CPU): ours {ours:.1f}; bare trafilatura with metadata {with_metadata:.1f}"
+        f" ({ours / with_metadata:.2f}×, target ≥ 1.0×), text only {text_only:.1f}"
+        f" ({ours / text_only:.2f}×)"
+    )
     return 0
 
 
