@@ -20,7 +20,7 @@ from spiders.warc import OPEN_SUFFIX, ArchivedPage
 from transforms import EXTRACTOR_VERSION
 from warehouse.records import LoadCounts
 from warehouse.runs import mark_archive_loaded
-from warehouse.schema import connect
+from warehouse.schema import KeptOpen, connect
 
 T = TypeVar("T")
 
@@ -87,13 +87,15 @@ def process_pages(
 
     totals = LoadCounts()
     results = shared_pool().map(clean_and_extract, pages, paper, since)
-    for batch in _batched(results, batch_size):
-        for result in batch:
-            if result.skip_reason:
-                level = logging.WARNING if result.quarantined else logging.INFO
-                log.log(level, "skipped %s: %s", result.page.url, result.skip_reason)
-        with connect(db_path) as con:
-            totals.add(load_results(con, paper.key, batch, EXTRACTOR_VERSION, force=force))
+    with KeptOpen(db_path) as kept:  # batch after batch: no checkpoint at each one's close
+        for batch in _batched(results, batch_size):
+            for result in batch:
+                if result.skip_reason:
+                    level = logging.WARNING if result.quarantined else logging.INFO
+                    log.log(level, "skipped %s: %s", result.page.url, result.skip_reason)
+            kept.touch()
+            with connect(db_path) as con:
+                totals.add(load_results(con, paper.key, batch, EXTRACTOR_VERSION, force=force))
     return totals
 
 

@@ -224,7 +224,8 @@ def test_a_replay_of_a_long_url_list_loads_what_the_archive_holds(
     listed.write_text("\n".join(archived + absent) + "\n", encoding="utf-8")
     assert listed.stat().st_size > 600_000
     code = main(
-        ["run", "--site", "baonghean", "--replay", *map(str, warcs), "--urls", str(listed),
+        ["run", "--site", "baonghean", *(a for w in warcs for a in ("--replay", str(w))),
+         "--urls", str(listed),
          "--db", str(tmp_path / "w.duckdb"), "--data-dir", str(tmp_path / "data")]
     )  # fmt: skip
     assert code == 0

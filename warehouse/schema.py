@@ -134,10 +134,11 @@ def connect(
     """Open the warehouse file; a writable connection is migrated first.
 
     A DuckDB file has one writing process, and while it writes no other process can open
-    it, even read-only. Writers (the loader) therefore hold it only for one batch at a time,
-    and both sides wait for the other's lock with backoff (``wait`` seconds at most: a
-    minute for readers, a quarter of an hour for writers) instead of failing at once. A
-    waiting reader says so (a marker file), and a writer lets it in before its next batch.
+    it, even read-only. Writers (the loader) therefore hold it only for one batch at a time
+    (or while batches follow each other closely: :class:`KeptOpen`), and both sides wait
+    for the other's lock with backoff (``wait`` seconds at most: a minute for readers, a
+    quarter of an hour for writers) instead of failing at once. A waiting process says so
+    (a marker file), and a writer lets it in before its next batch.
     """
     if read_only and not path.exists():
         raise FileNotFoundError(f"no warehouse at {path}; run `baotinh demo` or `baotinh run`")
@@ -177,7 +178,7 @@ def _open(path: Path, read_only: bool, limit: float) -> duckdb.DuckDBPyConnectio
                 if not warned:
                     log.warning("%s is locked by another process (a load?); waiting", path.name)
                     warned = True
-                if read_only and marker is None:
+                if marker is None:  # readers and other writers alike
                     marker = _announce_reader(path)
                 time.sleep(delay)
                 # a reader polls often, to catch the gap a writer leaves between batches
@@ -187,10 +188,10 @@ def _open(path: Path, read_only: bool, limit: float) -> duckdb.DuckDBPyConnectio
             marker.unlink(missing_ok=True)
 
 
-# A waiting reader leaves a marker file beside the warehouse; a writer about to open the
-# file again (its next batch) first waits, up to WRITER_YIELD seconds, until no live reader
-# is waiting. Without it a loader that reopens the file at once after each batch starved
-# readers (a query waited 16 s under test).
+# A waiting reader (or writer) leaves a marker file beside the warehouse; a writer about to
+# open the file again (its next batch) first waits, up to WRITER_YIELD seconds, until no
+# other live process is waiting. Without it a loader that reopens the file at once after
+# each batch starved readers (a query waited 16 s under test).
 READER_POLL = 0.05
 WRITER_YIELD = 5.0
 
@@ -211,15 +212,79 @@ def _announce_reader(path: Path) -> Path | None:
 
 
 def _yield_to_readers(path: Path, until: float) -> None:
-    folder = _readers_dir(path)
-    while time.monotonic() < until:
-        try:
-            waiting = [m for m in folder.iterdir() if _alive(m.name.split("-", 1)[0])]
-        except OSError:
-            return
-        if not waiting:
-            return
+    while time.monotonic() < until and readers_waiting(path):
         time.sleep(0.02)
+
+
+def readers_waiting(path: Path) -> bool:
+    """Whether another live process is waiting for the file (see :func:`connect`)."""
+    mine = str(os.getpid())  # this process's own marker (a writer waiting): not another
+    try:
+        pids = [m.name.split("-", 1)[0] for m in _readers_dir(path).iterdir()]
+    except OSError:
+        return False
+    return any(pid != mine and _alive(pid) for pid in pids)
+
+
+KEEP_IDLE = 2.0  # seconds without a batch after which a kept-open file is let go
+
+
+class KeptOpen:
+    """Keeps the warehouse file open between the load batches of a run.
+
+    Each batch still connects, loads in one transaction and closes (:func:`connect`), but
+    while this holds a connection, DuckDB's database stays open in the process: a batch's
+    connection is cheap and its close does not checkpoint (write the batch's log into the
+    file), which was most of a batch's cost. The file is let go, so that other processes
+    get in, as soon as a reader says it is waiting (its marker), after :data:`KEEP_IDLE`
+    seconds without a batch (a slow crawl, a pause), and at the end. :meth:`touch`, before
+    each batch, opens it again when no reader is waiting; it never waits for the file.
+    """
+
+    def __init__(self, path: Path, idle: float = KEEP_IDLE) -> None:
+        self.path, self.idle = path, idle
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._used = time.monotonic()
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._watch = threading.Thread(target=self._run, name="warehouse-keep", daemon=True)
+        self._watch.start()
+
+    def touch(self) -> None:
+        with self._lock:
+            self._used = time.monotonic()
+            if self._con is None and not readers_waiting(self.path):
+                try:
+                    self._con = duckdb.connect(str(self.path))
+                except duckdb.IOException:
+                    self._con = None  # another process has the file: batches wait as usual
+
+    def close(self) -> None:
+        self._stop.set()
+        self._watch.join()
+        self._release()
+
+    def __enter__(self) -> KeptOpen:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def holding(self) -> bool:
+        return self._con is not None
+
+    def _run(self) -> None:
+        while not self._stop.wait(READER_POLL):
+            idle = time.monotonic() - self._used > self.idle
+            if self._con is not None and (idle or readers_waiting(self.path)):
+                self._release()
+
+    def _release(self) -> None:
+        with self._lock:
+            if self._con is not None:
+                self._con.close()
+                self._con = None
 
 
 def _alive(pid: str) -> bool:
