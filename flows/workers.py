@@ -41,6 +41,9 @@ class Budget:
     memory_bytes: int = 640 * 1024 * 1024  # the worker's data segment, heap included
 
 
+AHEAD_PER_WORKER = 32  # pages in flight per worker: ~0.5 s of work, ~5 MB of pages
+
+
 class PageTimeout(Exception):
     """A page used up its time budget."""
 
@@ -228,7 +231,9 @@ class PagePool:
         """Results of ``work`` for each page, in the order of ``pages``; a page whose worker
         died is run again alone, and quarantined if it kills that worker too."""
         window: deque[tuple[ArchivedPage, Future[PageResult]]] = deque()
-        ahead = self.workers * 4
+        # Far enough ahead that the workers keep busy while the caller loads a batch of
+        # results (a few hundred ms): pages are only submitted as results are taken.
+        ahead = self.workers * AHEAD_PER_WORKER
         for page in pages:
             window.append((page, self._submit(work, page, paper, since)))
             if len(window) >= ahead:
