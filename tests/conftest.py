@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,3 +31,27 @@ def prefect_harness() -> Iterator[None]:
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+@pytest.fixture(scope="session")
+def api_url(prefect_harness) -> str:
+    """The harness server's API: a `baotinh` subprocess given it (``PREFECT_API_URL``) starts
+    no temporary server of its own (seconds faster)."""
+    from prefect.settings import PREFECT_API_URL
+
+    return str(PREFECT_API_URL.value())
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    """`baotinh demo` as a user runs it (Prefect's own temporary server, no harness), once
+    for the session: its folder (``w.duckdb``, ``data``) and the finished command. Tests
+    that change the warehouse work on a copy."""
+    folder = tmp_path_factory.mktemp("demo")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env.update(PREFECT_HOME=str(folder / "prefect"), PREFECT_SERVER_ANALYTICS_ENABLED="false")
+    command = [sys.executable, "-m", "baotinh.cli", "demo", "--db", str(folder / "w.duckdb")]
+    command += ["--data-dir", str(folder / "data")]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return folder, done

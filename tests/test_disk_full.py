@@ -34,9 +34,10 @@ def small_disk(tmp_path: Path):
         subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
-def run(site: LocalSite, db: Path, data: Path, home: Path) -> subprocess.CompletedProcess:
+def run(site: LocalSite, db: Path, data: Path, api_url: str) -> subprocess.CompletedProcess:
+    """`baotinh run` in a subprocess, against the harness's Prefect server."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    env.update(PREFECT_HOME=str(home), PREFECT_SERVER_ANALYTICS_ENABLED="false")
+    env.update(PREFECT_API_URL=api_url, PREFECT_SERVER_ANALYTICS_ENABLED="false")
     command = [
         sys.executable, "-m", "baotinh.cli", "run", "--base-url", site.url,
         "--db", str(db), "--data-dir", str(data),
@@ -45,11 +46,11 @@ def run(site: LocalSite, db: Path, data: Path, home: Path) -> subprocess.Complet
 
 
 def test_a_full_disk_under_the_warehouse_fails_the_run_and_loses_nothing(
-    small_disk: Path, tmp_path: Path
+    small_disk: Path, tmp_path: Path, api_url: str
 ) -> None:
     db = small_disk / "w.duckdb"
     with LocalSite(SAMPLE) as site:
-        clean = run(site, tmp_path / "clean.duckdb", tmp_path / "clean", tmp_path / "p0")
+        clean = run(site, tmp_path / "clean.duckdb", tmp_path / "clean", api_url)
         assert clean.returncode == 0, clean.stderr[-2000:]
         # Fill the disk but for a little room: the schema fits, the articles do not.
         with connect(db):
@@ -57,10 +58,10 @@ def test_a_full_disk_under_the_warehouse_fails_the_run_and_loses_nothing(
         filler = small_disk / "filler"
         free = os.statvfs(small_disk).f_bavail * os.statvfs(small_disk).f_frsize
         filler.write_bytes(b"\0" * max(0, free - 256 * 1024))
-        full = run(site, db, tmp_path / "data", tmp_path / "p1")
+        full = run(site, db, tmp_path / "data", api_url)
         assert full.returncode != 0
         assert "No space left" in full.stderr or "space" in full.stderr.lower(), full.stderr[-2000:]
         filler.unlink()
-        again = run(site, db, tmp_path / "data", tmp_path / "p2")
+        again = run(site, db, tmp_path / "data", api_url)
     assert again.returncode == 0, again.stderr[-2000:]
     assert snapshot(db) == snapshot(tmp_path / "clean.duckdb")

@@ -196,13 +196,6 @@ def assert_archives_match_what_was_loaded(ws: Workspace) -> None:
 
 
 @pytest.fixture(scope="module")
-def api_url(prefect_harness) -> str:
-    from prefect.settings import PREFECT_API_URL
-
-    return str(PREFECT_API_URL.value())
-
-
-@pytest.fixture(scope="module")
 def reference(prefect_harness, tmp_path_factory) -> dict[str, list[tuple]]:
     """The tables of one clean run."""
     tmp = tmp_path_factory.mktemp("clean")

@@ -159,11 +159,14 @@ def test_a_changed_article_is_updated_in_place(prefect_harness, tmp_path: Path, 
     assert "đã cập nhật thêm số liệu mới" in body[0][0]
 
 
-def test_a_killed_process_leaves_a_state_the_next_run_completes(reference, tmp_path: Path) -> None:
-    """SIGKILL `baotinh run` as soon as its crawl has archived the pages, then run it again."""
+def test_a_killed_process_leaves_a_state_the_next_run_completes(
+    reference, tmp_path: Path, api_url: str
+) -> None:
+    """SIGKILL `baotinh run` as soon as its crawl has archived the pages, then run it again
+    (both against the harness's Prefect server)."""
     _, _, wanted = reference
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    env.update(PREFECT_HOME=str(tmp_path / "prefect"), PREFECT_SERVER_ANALYTICS_ENABLED="false")
+    env.update(PREFECT_API_URL=api_url, PREFECT_SERVER_ANALYTICS_ENABLED="false")
     archive = tmp_path / "data" / "archive" / "baonghean"
     with LocalSite(SAMPLE) as site:
         command = [

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pyarrow.dataset as ds
@@ -21,15 +18,10 @@ SERIES_CONTRACT = [
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    tmp = tmp_path_factory.mktemp("demo")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    env.update(PREFECT_HOME=str(tmp / "prefect"), PREFECT_SERVER_ANALYTICS_ENABLED="false")
-    command = [sys.executable, "-m", "baotinh.cli", "demo", "--db", str(tmp / "w.duckdb")]
-    command += ["--data-dir", str(tmp / "data")]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return tmp / "w.duckdb"
+def demo_db(demo_run) -> Path:
+    """The session's demo warehouse (read only here)."""
+    folder, _ = demo_run
+    return folder / "w.duckdb"
 
 
 def _rows(db: Path, sql: str) -> list[dict]:
