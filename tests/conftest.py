@@ -51,16 +51,21 @@ def api_url(prefect_harness) -> str:
     return str(PREFECT_API_URL.value())
 
 
-@pytest.fixture(scope="session")
-def demo_run(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
-    """`baotinh demo` as a user runs it (Prefect's own temporary server, no harness), once
-    for the session: its folder (``w.duckdb``, ``data``) and the finished command. Tests
-    that change the warehouse work on a copy."""
-    folder = tmp_path_factory.mktemp("demo")
+def run_demo(folder: Path) -> subprocess.CompletedProcess:
+    """`baotinh demo` as a user runs it (Prefect's own temporary server, no harness), with
+    its warehouse, data and Prefect home in ``folder``; it must succeed."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     env.update(PREFECT_HOME=str(folder / "prefect"), PREFECT_SERVER_ANALYTICS_ENABLED="false")
     command = [sys.executable, "-m", "baotinh.cli", "demo", "--db", str(folder / "w.duckdb")]
     command += ["--data-dir", str(folder / "data")]
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
-    return folder, done
+    return done
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    """The demo, once for the session: its folder (``w.duckdb``, ``data``) and the finished
+    command. Tests that change the warehouse work on a copy."""
+    folder = tmp_path_factory.mktemp("demo")
+    return folder, run_demo(folder)

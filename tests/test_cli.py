@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import shutil
-import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +13,7 @@ import pytest
 
 from baotinh.cli import main
 from samples.server import SAMPLE_SITES
+from tests.conftest import run_demo
 from transforms.models import Article
 from warehouse.load import FetchedPage, PageResult, load_results
 from warehouse.schema import connect
@@ -121,17 +120,6 @@ def test_query_errors_are_clear(capsys, tmp_path: Path) -> None:
     assert code == 2 and "no warehouse" in err
 
 
-def _demo(tmp_path: Path) -> subprocess.CompletedProcess:
-    """`baotinh demo` as a user runs it: Prefect's own temporary server, no harness."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    env.update(PREFECT_HOME=str(tmp_path / "prefect"), PREFECT_SERVER_ANALYTICS_ENABLED="false")
-    command = [sys.executable, "-m", "baotinh.cli", "demo", "--db", str(tmp_path / "w.duckdb")]
-    command += ["--data-dir", str(tmp_path / "data")]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return done
-
-
 def _summaries(stdout: str) -> dict[str, dict[str, str]]:
     """The demo's summary blocks (``label   value`` lines), by paper."""
     blocks = {}
@@ -191,7 +179,7 @@ def test_demo_runs_the_four_sample_papers_and_prints_the_series(tmp_path: Path, 
         )
     assert articles == {key: len(truth["articles"]) for key, truth in expected.items()}
 
-    second = _demo(tmp_path)  # the same warehouse: nothing new
+    second = run_demo(tmp_path)  # the same warehouse: nothing new
     summaries = _summaries(second.stdout)
     assert set(summaries) == set(expected)
     for key in expected:
