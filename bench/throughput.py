@@ -81,18 +81,16 @@ def cleaning_rate(pages: list[tuple[str, str]]) -> float:
     return len(pages) / (time.perf_counter() - started)
 
 
-def paragraphs_of(pages: list[tuple[str, str]]) -> list[str]:
-    """The cleaned paragraphs of the pages: what both extractors are timed on."""
-    from transforms.clean import clean_article
-
-    return [p for url, html in pages for p in clean_article(html, url).text.split("\n") if p]
-
-
 def articles_of(pages: list[tuple[str, str]]) -> list[str]:
     """The cleaned text of each page: what the pipeline extracts from, one call a page."""
     from transforms.clean import clean_article
 
     return [clean_article(html, url).text for url, html in pages]
+
+
+def paragraphs_of(articles: list[str]) -> list[str]:
+    """The paragraphs of the cleaned texts: what both extractors are timed on."""
+    return [p for text in articles for p in text.split("\n") if p]
 
 
 def extraction_rate(paragraphs: list[str]) -> float:
@@ -277,9 +275,10 @@ def measure(articles: int, tmp: Path) -> list[Row]:
     pages = _pages(gen, min(REFERENCE_SAMPLE, articles))
     reference = reference_rate(pages)
     cleaning = cleaning_rate(pages)
-    paragraphs = paragraphs_of(pages)
+    articles = articles_of(pages)
+    paragraphs = paragraphs_of(articles)
     extraction = extraction_rate(paragraphs)
-    per_article = extraction_rate(articles_of(pages))
+    per_article = extraction_rate(articles)
     duck = duckling_rate(paragraphs)
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     env.update(

@@ -163,7 +163,7 @@ def _open(path: Path, read_only: bool, limit: float) -> duckdb.DuckDBPyConnectio
     try:
         while True:
             if not read_only:
-                _yield_to_readers(path, min(deadline, time.monotonic() + WRITER_YIELD))
+                _yield_to_waiting(path, min(deadline, time.monotonic() + WRITER_YIELD))
             try:
                 con = duckdb.connect(str(path), read_only=read_only)
                 con.execute(f"SET TimeZone = '{TIME_ZONE}'")
@@ -179,7 +179,7 @@ def _open(path: Path, read_only: bool, limit: float) -> duckdb.DuckDBPyConnectio
                     log.warning("%s is locked by another process (a load?); waiting", path.name)
                     warned = True
                 if marker is None:  # readers and other writers alike
-                    marker = _announce_reader(path)
+                    marker = _announce_waiting(path)
                 time.sleep(delay)
                 # a reader polls often, to catch the gap a writer leaves between batches
                 delay = min(delay * 2, READER_POLL if read_only else 1.0)
@@ -200,7 +200,7 @@ def _readers_dir(path: Path) -> Path:
     return path.parent / f".{path.name}.readers"
 
 
-def _announce_reader(path: Path) -> Path | None:
+def _announce_waiting(path: Path) -> Path | None:
     folder = _readers_dir(path)
     try:
         folder.mkdir(exist_ok=True)
@@ -211,12 +211,12 @@ def _announce_reader(path: Path) -> Path | None:
         return None  # a read-only folder: readers still get in, only less promptly
 
 
-def _yield_to_readers(path: Path, until: float) -> None:
-    while time.monotonic() < until and readers_waiting(path):
+def _yield_to_waiting(path: Path, until: float) -> None:
+    while time.monotonic() < until and _others_waiting(path):
         time.sleep(0.02)
 
 
-def readers_waiting(path: Path) -> bool:
+def _others_waiting(path: Path) -> bool:
     """Whether another live process is waiting for the file (see :func:`connect`)."""
     mine = str(os.getpid())  # this process's own marker (a writer waiting): not another
     try:
@@ -236,9 +236,9 @@ class KeptOpen:
     while this holds a connection, DuckDB's database stays open in the process: a batch's
     connection is cheap and its close does not checkpoint (write the batch's log into the
     file), which was most of a batch's cost. The file is let go, so that other processes
-    get in, as soon as a reader says it is waiting (its marker), after :data:`KEEP_IDLE`
+    get in, as soon as another process says it is waiting (its marker), after :data:`KEEP_IDLE`
     seconds without a batch (a slow crawl, a pause), and at the end. :meth:`touch`, before
-    each batch, opens it again when no reader is waiting; it never waits for the file.
+    each batch, opens it again when no other process is waiting; it never waits for the file.
     """
 
     def __init__(self, path: Path, idle: float = KEEP_IDLE) -> None:
@@ -253,7 +253,7 @@ class KeptOpen:
     def touch(self) -> None:
         with self._lock:
             self._used = time.monotonic()
-            if self._con is None and not readers_waiting(self.path):
+            if self._con is None and not _others_waiting(self.path):
                 try:
                     self._con = duckdb.connect(str(self.path))
                 except duckdb.IOException:
@@ -270,14 +270,10 @@ class KeptOpen:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    @property
-    def holding(self) -> bool:
-        return self._con is not None
-
     def _run(self) -> None:
         while not self._stop.wait(READER_POLL):
             idle = time.monotonic() - self._used > self.idle
-            if self._con is not None and (idle or readers_waiting(self.path)):
+            if self._con is not None and (idle or _others_waiting(self.path)):
                 self._release()
 
     def _release(self) -> None:
