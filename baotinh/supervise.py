@@ -27,6 +27,7 @@ from contextlib import suppress
 from flows.processes import SUPERVISOR_ENV, die_with_parent
 
 GRACE_SECONDS = 10.0  # for what is left of the child's group to end after SIGTERM
+STOP_SECONDS = 45.0  # for the child to stop on its own once a signal was passed on
 
 
 def available() -> bool:
@@ -49,15 +50,46 @@ def run_supervised(argv: list[str]) -> int:
         preexec_fn=die_with_parent,
     )
 
+    passed: list[tuple[int, float]] = []  # (signal, when) of each signal passed on
+
     def pass_on(signum: int, frame: object) -> None:
+        passed.append((signum, time.monotonic()))
         with suppress(ProcessLookupError):
             os.kill(child.pid, signal.SIGINT if signum == signal.SIGINT else signal.SIGTERM)
 
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, pass_on)
-    code = child.wait()
+    code = wait_for_stop(child, passed)
     end_process_group(child.pid)
     return code if code >= 0 else 128 - code
+
+
+def wait_for_stop(
+    child: subprocess.Popen,
+    passed: list[tuple[int, float]],
+    stop: float = STOP_SECONDS,
+    grace: float = GRACE_SECONDS,
+) -> int:
+    """The exit status of ``child``, the leader of its process group. If it has not ended
+    ``stop`` s after the first signal of ``passed`` (``(signal, time.monotonic())`` pairs,
+    appended to as signals arrive), its group is ended (:func:`end_process_group`) and the
+    status is the one that signal asked for (128 + its number): a run that hangs while
+    stopping does not keep the command, its server and its workers alive."""
+    while True:
+        try:
+            return child.wait(timeout=0.5)
+        except subprocess.TimeoutExpired:
+            if passed and time.monotonic() - passed[0][1] > stop:
+                break
+    first = passed[0][0]
+    print(
+        f"baotinh: the run had not stopped {stop:.0f} s after {signal.Signals(first).name};"
+        " ending its processes",
+        file=sys.stderr,
+    )
+    end_process_group(child.pid, grace)
+    child.wait()
+    return 128 + first
 
 
 def end_process_group(pgid: int, grace: float = GRACE_SECONDS) -> None:
