@@ -200,6 +200,33 @@ def test_an_indicator_map_edit_shows_at_once_and_a_refresh_folds_it_in(db: Path)
         _assert_refreshed(con)
 
 
+def test_a_refresh_in_chunks_of_one_slice_summarises_as_one_in_a_single_chunk(
+    db: Path, tmp_path: Path
+) -> None:
+    """Each chunk recomputes and clears its own slices; a rename pending at the same time is
+    folded in by the first chunk. The summary equals a single-chunk refresh's, row for row."""
+    whole = tmp_path / "whole.duckdb"
+    with connect(db) as con:
+        con.execute(
+            "INSERT INTO indicator_map VALUES ('du khách lịch', 'người', 'tourists', NULL, 'user')"
+        )
+        slices = pending(con)
+        assert slices > 2
+        con.execute(f"ATTACH '{whole}' AS whole")
+        con.execute("COPY FROM DATABASE w TO whole")
+        con.execute("DETACH whole")
+        assert refresh_pending(con, chunk=1) > 0
+        assert pending(con) == 0
+        in_chunks = _series(con, "series_summary")
+        _assert_refreshed(con)
+    with connect(whole) as con:
+        assert pending(con) == slices
+        refresh_pending(con, chunk=slices)
+        assert _series(con, "series_summary") == in_chunks
+        with pytest.raises(ValueError, match="at least one slice"):
+            refresh_pending(con, chunk=0)
+
+
 def test_wire_copy_is_one_story_in_the_summary(db: Path) -> None:
     with connect(db) as con:
         for site, url in [("baonghean", "https://baonghean.vn/w-1.html"),

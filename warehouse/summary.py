@@ -24,6 +24,8 @@ from collections.abc import Iterable
 
 import duckdb
 
+REFRESH_CHUNK = 2_000  # pending slices recomputed per transaction by refresh_pending
+
 # Each figure of a series with its place, indicator (through _series_names) and story.
 _POINTS = """
 SELECT
@@ -166,39 +168,65 @@ def pending(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute("SELECT count(*) FROM series_pending").fetchall()[0][0]
 
 
-def refresh_pending(con: duckdb.DuckDBPyConnection) -> int:
+def refresh_pending(con: duckdb.DuckDBPyConnection, chunk: int = REFRESH_CHUNK) -> int:
     """Recompute the pending slices and every indicator an ``indicator_map`` edit renamed,
-    and clear them, in one transaction of its own; returns the summary rows written.
+    and clear them; returns the summary rows written.
 
     Called at the end of each run, so a run that died with slices pending has them
-    refreshed by the next one (the views are exact meanwhile). One summary writer at a
-    time per process: it waits for a loading batch of another thread, and they wait for it.
+    refreshed by the next one (the views are exact meanwhile). The slices are done ``chunk``
+    at a time, each chunk in a transaction of its own that also clears them: a slice is
+    summarised from its own figures, so a refresh stopped between chunks leaves only exact
+    state (done slices summarised, the rest pending), and the memory a chunk needs does not
+    grow with the run. One summary writer at a time per process: it waits for a loading
+    batch of another thread, and they wait for it.
     """
     from warehouse.load import _LOADING  # the loader's lock (load imports this module)
 
+    if chunk < 1:
+        raise ValueError(f"a refresh chunk holds at least one slice, not {chunk}")
+    written = 0
     with _LOADING:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            if not is_built(con):
-                written = rebuild(con)  # it clears series_pending
-            else:
-                slices = con.execute(
-                    "SELECT DISTINCT indicator, province_2025, period_year FROM series_pending"
-                ).fetchall()
-                _names(con, "SELECT indicator_key, unit FROM series_summary_keys")
-                written = _recompute(con, set(slices))
-                if slices:
-                    con.execute("DELETE FROM series_pending")
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
-    return written
+        while True:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                if not is_built(con):
+                    written = rebuild(con)  # it clears series_pending
+                    more = False
+                else:
+                    slices = _take_pending(con, chunk)
+                    _names(con, "SELECT indicator_key, unit FROM series_summary_keys")
+                    written += _recompute(con, slices)
+                    more = slices == chunk
+                    _drop(con)
+                con.execute("COMMIT")
+            except Exception:
+                con.execute("ROLLBACK")
+                raise
+            if not more:
+                return written
 
 
-def _recompute(con: duckdb.DuckDBPyConnection, slices: set[tuple]) -> int:
-    """Recompute ``slices`` and the indicators renamed since they were summarised, naming
-    the pairs of ``_series_names`` (every pair summarised, and any new one)."""
+def _take_pending(con: duckdb.DuckDBPyConnection, chunk: int) -> int:
+    """Move the first ``chunk`` pending slices (in a fixed order) from ``series_pending`` to
+    ``_series_slices``; returns how many there were."""
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _series_slices AS"
+        " SELECT DISTINCT indicator, province_2025, period_year FROM series_pending"
+        " ORDER BY ALL LIMIT $chunk",
+        {"chunk": chunk},
+    )
+    con.execute(
+        "DELETE FROM series_pending AS p WHERE EXISTS (SELECT 1 FROM _series_slices AS s"
+        " WHERE s.indicator = p.indicator AND s.province_2025 IS NOT DISTINCT FROM p.province_2025"
+        " AND s.period_year IS NOT DISTINCT FROM p.period_year)"
+    )
+    return con.execute("SELECT count(*) FROM _series_slices").fetchall()[0][0]
+
+
+def _recompute(con: duckdb.DuckDBPyConnection, slices: int) -> int:
+    """Recompute the ``slices`` slices of ``_series_slices`` and the indicators renamed since
+    they were summarised, naming the pairs of ``_series_names`` (every pair summarised, and
+    any new one)."""
     renamed = {
         name
         for pair in con.execute(
@@ -209,14 +237,7 @@ def _recompute(con: duckdb.DuckDBPyConnection, slices: set[tuple]) -> int:
         for name in pair
     }
     if not slices and not renamed:  # no figure of a series touched: no new pair either
-        _drop(con)
         return 0
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE _series_slices"
-        " (indicator VARCHAR, province_2025 VARCHAR, period_year BIGINT)"
-    )
-    if slices:
-        con.executemany("INSERT INTO _series_slices VALUES (?, ?, ?)", sorted(slices, key=str))
     con.execute("CREATE OR REPLACE TEMP TABLE _series_renamed (indicator VARCHAR)")
     if renamed:
         con.executemany("INSERT INTO _series_renamed VALUES (?)", [[n] for n in sorted(renamed)])
@@ -246,7 +267,6 @@ def _recompute(con: duckdb.DuckDBPyConnection, slices: set[tuple]) -> int:
     con.execute(f"DELETE FROM _series_points AS s WHERE NOT {wanted.format(year=year)}")
     written = con.execute(f"INSERT INTO series_summary {_GROUPS}").fetchall()[0][0]
     _keep_names(con)
-    _drop(con)
     return written
 
 
