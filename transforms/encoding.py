@@ -52,6 +52,7 @@ _ALIASES = {
 _CHARSET = re.compile(rb"""charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _META = re.compile(rb"<meta\b[^>]*>", re.IGNORECASE)
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_ASCII_RUNS = re.compile(r"[\x00-\x7f]+")
 
 _TONES = "\u0300\u0301\u0309\u0303\u0323"
 _VOWELS = "aăâeêioôơuưy"
@@ -89,9 +90,8 @@ def _vietnamese_letters() -> tuple[frozenset[str], frozenset[str]]:
 VIETNAMESE_LETTERS, TONED_LETTERS = _vietnamese_letters()
 # Non-ASCII characters at home in Vietnamese pages besides its letters.
 _FINE = frozenset("\xa0°«»·×©€₫") | VIETNAMESE_LETTERS
-_TWO_TONES = re.compile(
-    "[{t}][^\\W\\d_]*?[{t}]".format(t="".join(sorted(TONED_LETTERS))), re.IGNORECASE
-)
+# Both cases of each toned letter are listed: no IGNORECASE, which halves the scan's time.
+_TWO_TONES = re.compile("[{t}][^\\W\\d_]*?[{t}]".format(t="".join(sorted(TONED_LETTERS))))
 
 
 def _judged(char: str) -> bool:
@@ -106,7 +106,7 @@ def oddness(text: str) -> float:
     Words holding two tone marks ("ngýõÌi", windows-1258 read as windows-1252) count as one
     odd character each. Other scripts (Chinese, Khmer) are not judged.
     """
-    counts = Counter(_NON_ASCII.findall(text))
+    counts = Counter(_ASCII_RUNS.sub("", text))
     judged = odd = 0
     for char, n in counts.items():
         if _judged(char):
