@@ -19,6 +19,9 @@ from baotinh.commands.demo import EXAMPLE_QUERY
 __all__ = ["EXAMPLE_QUERY", "build_parser", "entry", "main"]
 
 
+STARTUP_SECONDS = "120"  # for Prefect's temporary server, unless the user set it
+
+
 def entry() -> NoReturn:
     """The ``baotinh`` program. Commands that run flows are supervised (see
     :mod:`baotinh.supervise`): nothing they start outlives them, even after ``kill -9``."""
@@ -31,6 +34,9 @@ def main(argv: list[str] | None = None, *, supervised: bool = False) -> int:
     ``supervised``: run a command that starts flows in a supervised child process."""
     # Prefect's local server would otherwise try to send usage analytics on every run.
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # Its temporary server gets 20 s to start; a first run migrates a new database, which
+    # took longer than that on a busy 2-core machine, and the run failed before it began.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", STARTUP_SECONDS)
     parser = build_parser()
     args = parser.parse_args(argv)
     debug = args.debug or os.environ.get("BAOTINH_DEBUG") == "1"

@@ -233,8 +233,13 @@ def run_cli(args: list[str], env: dict[str, str]) -> tuple[float, TreeMemory, di
 def _create_prefect_database(env: dict[str, str]) -> None:
     """Run one empty flow first: a fresh ``PREFECT_HOME`` creates and migrates Prefect's
     database (seconds, once per installation), which no scheduled run pays."""
+    from baotinh.cli import STARTUP_SECONDS
+
     warm_up = "from prefect import flow; flow(name='bench-prefect-home')(lambda: None)()"
-    subprocess.run([sys.executable, "-c", warm_up], env=env, check=True, capture_output=True)
+    env = {"PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": STARTUP_SECONDS, **env}
+    done = subprocess.run([sys.executable, "-c", warm_up], env=env, capture_output=True, text=True)
+    if done.returncode:
+        raise RuntimeError(f"Prefect's database was not created: {done.stderr[-2000:]}")
 
 
 def orchestration(warc: Path, registry: Path, tmp: Path) -> tuple[float, float]:

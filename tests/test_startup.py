@@ -62,3 +62,30 @@ def test_serve_polls_the_server_every_poll_seconds(monkeypatch, tmp_path) -> Non
     config.write_text("poll_seconds = 2\nmax_runs = 2\n", encoding="utf-8")
     deployments.serve_all(deployments.Schedules.load(config))
     assert served == {"limit": 2, "query_seconds": 2}
+
+
+@pytest.mark.parametrize(("given", "seen"), [(None, 120), ("45", 45)])
+def test_the_temporary_server_gets_time_to_migrate_a_new_database(
+    given: str | None, seen: int, tmp_path: Path
+) -> None:
+    """Prefect gives its temporary server 20 s, which a first run's migration can exceed on a
+    busy machine; a command allows 120 s unless the user set a value of their own."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env["PREFECT_HOME"] = str(tmp_path / "prefect")
+    if given is not None:
+        env["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] = given
+    code = (
+        "import contextlib, io\n"
+        "from baotinh.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    main(['sites', '--json'])\n"
+        "from prefect.settings import get_current_settings\n"
+        "print(get_current_settings().server.ephemeral.startup_timeout_seconds)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert int(done.stdout.split()[-1]) == seen
