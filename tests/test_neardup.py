@@ -69,6 +69,15 @@ def test_signature_is_stable_and_32_bit() -> None:
     assert neardup.similarity(sig, sig) == 1.0
 
 
+@pytest.mark.parametrize("text", [LUA, LUA_COPY, LUA_KHAC, LUA * 3, LUA.upper()])
+def test_signature_values_are_datasketchs_affine32_values(text: str) -> None:
+    """Signatures stored by earlier versions (computed with datasketch) stay comparable."""
+    datasketch = pytest.importorskip("datasketch")
+    minhash = datasketch.MinHash(num_perm=neardup.NUM_PERM, seed=neardup.SEED, scheme="affine32")
+    minhash.update_batch([s.encode("utf-8") for s in neardup.shingles(text)])
+    assert neardup.signature(text) == tuple(int(v) for v in minhash.hashvalues)
+
+
 def test_wire_copy_with_new_first_line_and_credit_is_a_duplicate() -> None:
     assert neardup.jaccard(neardup.shingles(LUA), neardup.shingles(LUA_COPY)) > 0.7
     a, b = neardup.signature(LUA), neardup.signature(LUA_COPY)

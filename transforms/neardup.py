@@ -4,8 +4,8 @@ Provincial papers re-publish one story (a TTXVN dispatch, a neighbour's article)
 first line, another byline or a trailing "Theo TTXVN". Two texts are compared as sets of
 *shingles*: every run of :data:`SHINGLE_SIZE` consecutive syllables of the normalised text
 (NFC, case-folded, punctuation removed). The Jaccard similarity of two such sets is
-estimated from MinHash signatures of :data:`NUM_PERM` values (datasketch, ``affine32``
-scheme: each value fits 32 bits).
+estimated from MinHash signatures of :data:`NUM_PERM` values, computed as datasketch's
+``affine32`` scheme computes them (each value fits 32 bits; see :func:`signature`).
 
 Candidates are found by LSH banding: the signature is cut into :data:`BANDS` bands of
 :data:`ROWS` values; two texts sharing any band key are candidates, which happens with
@@ -24,12 +24,8 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from functools import cache
-from typing import TYPE_CHECKING
 
 import numpy as np
-
-if TYPE_CHECKING:
-    from datasketch import MinHash
 
 SHINGLE_SIZE = 5  # syllables per shingle
 MIN_WORDS = 40  # shorter texts get no signature: too few shingles to tell copy from topic
@@ -38,7 +34,9 @@ ROWS = 5
 NUM_PERM = BANDS * ROWS
 THRESHOLD = 0.6  # estimated Jaccard similarity from which two texts are one story
 SEED = 1
-SCHEME = "affine32"  # datasketch >= 2: pinned, since stored signatures depend on it
+SCHEME = "affine32"  # datasketch >= 2's name for it: stored signatures depend on it
+# MurmurHash3's 32-bit finalizer: shifts and multipliers, as datasketch's affine32 pre-mix.
+_FMIX32 = (16, 0x85EBCA6B, 13, 0xC2B2AE35, 16)
 
 Signature = tuple[int, ...]
 
@@ -72,26 +70,42 @@ def jaccard(a: set[str], b: set[str]) -> float:
 
 
 @cache
-def _minhash() -> type[MinHash]:
-    """datasketch's MinHash, imported on first use: the package imports scipy (1-2 s) for its
-    LSH classes, which a run should not pay before its first signature."""
-    from datasketch import MinHash
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """The ``a`` (odd) and ``b`` of each affine permutation ``h -> a * h + b mod 2**32``,
+    drawn from NumPy's legacy ``RandomState(SEED)`` in datasketch's order."""
+    gen = np.random.RandomState(SEED)
+    a = gen.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+    return a, b
 
-    return MinHash
 
-
-@cache
-def _permutations() -> np.ndarray:
-    return _minhash()(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
+def _fmix32(values: np.ndarray) -> np.ndarray:
+    s1, m1, s2, m2, s3 = _FMIX32
+    values = values ^ (values >> np.uint32(s1))
+    values = values * np.uint32(m1)
+    values = values ^ (values >> np.uint32(s2))
+    values = values * np.uint32(m2)
+    return values ^ (values >> np.uint32(s3))
 
 
 def signature(text: str) -> Signature | None:
-    """The MinHash signature of a text, or None for a text under :data:`MIN_WORDS` words."""
+    """The MinHash signature of a text, or None for a text under :data:`MIN_WORDS` words.
+
+    Each shingle is hashed to the first 4 bytes of its SHA-1 (little-endian), pre-mixed with
+    MurmurHash3's finalizer and put through each affine permutation mod 2**32; a value is the
+    least of its permutation. These are datasketch's ``MinHash(num_perm=NUM_PERM, seed=SEED,
+    scheme="affine32")`` values (the tests compare them), computed here with NumPy alone:
+    importing datasketch imports SciPy for its LSH indexes (about 50 MB and 1-2 s per
+    process), and only the values are used.
+    """
     if len(words(text)) < MIN_WORDS:
         return None
-    minhash = _minhash()(num_perm=NUM_PERM, seed=SEED, permutations=_permutations(), scheme=SCHEME)
-    minhash.update_batch([s.encode("utf-8") for s in sorted(shingles(text))])
-    return tuple(int(v) for v in minhash.hashvalues)
+    digests = b"".join(hashlib.sha1(s.encode("utf-8")).digest()[:4] for s in shingles(text))
+    hashed = _fmix32(np.frombuffer(digests, dtype="<u4").astype(np.uint32))
+    a, b = _permutations()
+    with np.errstate(over="ignore"):
+        values = (hashed[:, np.newaxis] * a + b).min(axis=0)
+    return tuple(int(v) for v in values)
 
 
 def similarity(a: Sequence[int], b: Sequence[int]) -> float:
