@@ -176,9 +176,10 @@ def refresh_pending(con: duckdb.DuckDBPyConnection, chunk: int = REFRESH_CHUNK) 
     refreshed by the next one (the views are exact meanwhile). The slices are done ``chunk``
     at a time, each chunk in a transaction of its own that also clears them: a slice is
     summarised from its own figures, so a refresh stopped between chunks leaves only exact
-    state (done slices summarised, the rest pending), and the memory a chunk needs does not
-    grow with the run. One summary writer at a time per process: it waits for a loading
-    batch of another thread, and they wait for it.
+    state (done slices summarised, the rest pending), and a refresh after a large import
+    holds a bounded number of slices at once (each slice's figures still come whole). One
+    summary writer at a time per process: it waits for a loading batch of another thread,
+    and they wait for it.
     """
     from warehouse.load import _LOADING  # the loader's lock (load imports this module)
 
