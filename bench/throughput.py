@@ -280,10 +280,10 @@ def measure(articles: int, tmp: Path) -> list[Row]:
     pages = _pages(gen, min(REFERENCE_SAMPLE, articles))
     reference = reference_rate(pages)
     cleaning = cleaning_rate(pages)
-    articles = articles_of(pages)
-    paragraphs = paragraphs_of(articles)
+    texts = articles_of(pages)
+    paragraphs = paragraphs_of(texts)
     extraction = extraction_rate(paragraphs)
-    per_article = extraction_rate(articles)
+    per_article = extraction_rate(texts)
     duck = duckling_rate(paragraphs)
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     env.update(
