@@ -5,6 +5,7 @@ all); and ``baotinh serve`` polls the server every ``poll_seconds``."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -70,8 +71,6 @@ def test_the_temporary_server_gets_time_to_migrate_a_new_database(
 ) -> None:
     """Prefect gives its temporary server 20 s, which a first run's migration can exceed on a
     busy machine; a command allows 120 s unless the user set a value of their own."""
-    import os
-
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     env["PREFECT_HOME"] = str(tmp_path / "prefect")
     if given is not None:

@@ -196,12 +196,13 @@ READER_POLL = 0.05
 WRITER_YIELD = 5.0
 
 
-def _readers_dir(path: Path) -> Path:
+def _waiting_dir(path: Path) -> Path:
+    """Where waiting processes leave their markers (named for readers, its first users)."""
     return path.parent / f".{path.name}.readers"
 
 
 def _announce_waiting(path: Path) -> Path | None:
-    folder = _readers_dir(path)
+    folder = _waiting_dir(path)
     try:
         folder.mkdir(exist_ok=True)
         marker = folder / f"{os.getpid()}-{threading.get_ident()}"
@@ -220,7 +221,7 @@ def _others_waiting(path: Path) -> bool:
     """Whether another live process is waiting for the file (see :func:`connect`)."""
     mine = str(os.getpid())  # this process's own marker (a writer waiting): not another
     try:
-        pids = [m.name.split("-", 1)[0] for m in _readers_dir(path).iterdir()]
+        pids = [m.name.split("-", 1)[0] for m in _waiting_dir(path).iterdir()]
     except OSError:
         return False
     return any(pid != mine and _alive(pid) for pid in pids)
