@@ -20,6 +20,7 @@ make a candidate of almost every pair at 0.3 (23 %); more rows (16×8) miss 39 %
 from __future__ import annotations
 
 import hashlib
+import operator
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -39,6 +40,9 @@ SCHEME = "affine32"  # datasketch >= 2's name for it: stored signatures depend o
 _FMIX32 = (16, 0x85EBCA6B, 13, 0xC2B2AE35, 16)
 
 Signature = tuple[int, ...]
+
+_SHA1_DIGEST = operator.methodcaller("digest")
+_SHA1_SIZE = 20
 
 _PUNCTUATION = re.compile(r"[^\w\s]|_", re.UNICODE)
 
@@ -97,15 +101,24 @@ def signature(text: str) -> Signature | None:
     scheme="affine32")`` values (the tests compare them), computed here with NumPy alone:
     importing datasketch imports SciPy for its LSH indexes (about 50 MB and 1-2 s per
     process), and only the values are used.
+
+    The text is normalised once and its shingles are built and hashed as UTF-8 bytes by
+    C-level ``map`` calls: the syllables are joined by single spaces, so a shingle's bytes
+    are the encoding of :func:`shingles`'s string. This runs once per loaded article in the
+    run's process, where a Python loop per shingle cost about as much as the rest of loading.
     """
-    if len(words(text)) < MIN_WORDS:
+    syllables = normalise(text).encode("utf-8").split(b" ")
+    if len(syllables) < MIN_WORDS:
         return None
-    digests = b"".join(hashlib.sha1(s.encode("utf-8")).digest()[:4] for s in shingles(text))
-    hashed = _fmix32(np.frombuffer(digests, dtype="<u4").astype(np.uint32))
+    runs = zip(*(syllables[i:] for i in range(SHINGLE_SIZE)), strict=False)
+    distinct = set(map(b" ".join, runs))
+    digests = b"".join(map(_SHA1_DIGEST, map(hashlib.sha1, distinct)))
+    first_words = np.frombuffer(digests, dtype=np.uint8).reshape(-1, _SHA1_SIZE)[:, :4]
+    hashed = _fmix32(first_words.copy().view("<u4").ravel().astype(np.uint32))
     a, b = _permutations()
     with np.errstate(over="ignore"):
         values = (hashed[:, np.newaxis] * a + b).min(axis=0)
-    return tuple(int(v) for v in values)
+    return tuple(values.tolist())
 
 
 def similarity(a: Sequence[int], b: Sequence[int]) -> float:
