@@ -11,21 +11,20 @@ content when the dump has none, so importing twice changes nothing.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from datetime import UTC, date, datetime, time
+import logging
+from collections import defaultdict, deque
+from collections.abc import Iterator
 from pathlib import Path
 
 from prefect import flow, get_run_logger
 
-from flows.pagework import VIETNAM, extract_page
+from flows.processing import shared_pool
+from flows.workers import import_and_extract, imported_page
 from registry import Site, get_site, site_for_url
 from registry.config import Config
 from spiders.imports import ImportRecord, ImportSkip, read_import
 from transforms import EXTRACTOR_VERSION
-from transforms.clean import NotAnArticle, clean_article
-from transforms.models import Article
-from transforms.urls import normalize_url
-from warehouse.load import FetchedPage, LoadCounts, PageResult, load_results
+from warehouse.load import LoadCounts, PageResult, load_results
 from warehouse.runs import register_site
 from warehouse.schema import connect
 from warehouse.summary import refresh_pending
@@ -51,13 +50,32 @@ def import_files(
         path = Path(raw)
         if not path.is_file():
             raise FileNotFoundError(f"no file to import at {path}")
-        batches: dict[str, list[PageResult]] = defaultdict(list)
-        papers: dict[str, Site] = {}
+        _import_file(path, config, default, registry, counts, log)
+    with connect(config.db_path) as con:  # the series slices the loads left pending
+        refresh_pending(con)
+    log.info("import: %s", dict(counts))
+    return dict(counts)
 
-        def owner(url: str) -> str | None:
-            found = site_for_url(url, registry)
-            return found.key if found else None
 
+def _import_file(
+    path: Path,
+    config: Config,
+    default: Site | None,
+    registry: str | None,
+    counts: dict[str, int],
+    log: logging.Logger | logging.LoggerAdapter,
+) -> None:
+    """Clean and extract the records of one file in the page workers, in file order, and
+    load them by paper in batches."""
+    batches: dict[str, list[PageResult]] = defaultdict(list)
+    papers: dict[str, Site] = {}
+    in_flight: deque[Site] = deque()  # the paper of each record handed to the workers
+
+    def owner(url: str) -> str | None:
+        found = site_for_url(url, registry)
+        return found.key if found else None
+
+    def jobs() -> Iterator[tuple[ImportRecord, Site]]:
         for record in read_import(path, owner):
             if isinstance(record, ImportSkip):
                 counts["records_skipped"] += record.count
@@ -67,16 +85,17 @@ def import_files(
             if paper is None:
                 counts["unregistered"] += 1
                 continue
-            papers[paper.key] = paper
-            batches[paper.key].append(extract_page(_result(record, paper)))
-            if len(batches[paper.key]) >= BATCH:
-                _load(config, paper, batches.pop(paper.key), counts)
-        for key, results in batches.items():
-            _load(config, papers[key], results, counts)
-    with connect(config.db_path) as con:  # the series slices the loads left pending
-        refresh_pending(con)
-    log.info("import: %s", dict(counts))
-    return dict(counts)
+            in_flight.append(paper)
+            yield record, paper
+
+    for result in shared_pool().map(import_and_extract, jobs(), describe=imported_page):
+        paper = in_flight.popleft()
+        papers[paper.key] = paper
+        batches[paper.key].append(result)
+        if len(batches[paper.key]) >= BATCH:
+            _load(config, paper, batches.pop(paper.key), counts)
+    for key, results in batches.items():
+        _load(config, papers[key], results, counts)
 
 
 def _paper_of(record: ImportRecord, default: Site | None, registry: str | None) -> Site | None:
@@ -91,44 +110,3 @@ def _load(config: Config, paper: Site, results: list[PageResult], counts: dict) 
         got: LoadCounts = load_results(con, paper.key, results, EXTRACTOR_VERSION)
     for name in ("new", "updated", "unchanged", "skipped", "figures", "date_mentions"):
         counts[name] += getattr(got, name)
-
-
-def _result(record: ImportRecord, paper: Site) -> PageResult:
-    url = normalize_url(record.url) if record.url else f"urn:baotinh:{record.content_sha1}"
-    page = FetchedPage(
-        warc_file=str(record.source_path.resolve()),
-        warc_offset=int(record.locator),
-        url=url,
-        fetched_at=record.fetched_at or _moment(record.published) or datetime.now(UTC),
-        status=200,
-        content_sha1=record.content_sha1,
-        source=f"import:{record.source_format}",
-    )
-    if record.html is not None:
-        try:
-            article = clean_article(record.html, url, paper.layouts, site_origin=paper.origin)
-        except NotAnArticle as exc:
-            return PageResult(page, skip_reason=f"not an article: {exc}")
-        except Exception as exc:  # one broken record must not stop the import
-            return PageResult(page, skip_reason=f"cleaning failed: {exc!r}")
-        return PageResult(page, article=article)
-    if not (record.text or "").strip():
-        return PageResult(page, skip_reason="no text")
-    article = Article(
-        url=url,
-        title=record.title,
-        published=_moment(record.published),
-        published_source="import" if record.published else None,
-        author=None,
-        lead=None,
-        body=record.text.strip(),
-    )
-    return PageResult(page, article=article)
-
-
-def _moment(value: date | datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=VIETNAM)
-    return datetime.combine(value, time(), tzinfo=VIETNAM)

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from registry import Site
+from spiders.imports import ImportRecord
 from spiders.warc import ArchivedPage
 from transforms.clean import NotAnArticle, clean_article
 from transforms.dates import extract_dates
 from transforms.encoding import UndecodablePage
 from transforms.figures import extract_figures
-from transforms.models import Figure
+from transforms.models import Article, Figure
+from transforms.urls import normalize_url
 from warehouse.records import FetchedPage, PageResult
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -104,3 +106,74 @@ def page_origin(url: str) -> str:
 def clean_and_extract(page: ArchivedPage, paper: Site, since: date | None) -> PageResult:
     """One page, cleaned then extracted (what a worker process runs)."""
     return extract_page(clean_page(page, paper, since))
+
+
+def imported_page(record: ImportRecord) -> FetchedPage:
+    """The ``pages`` row of an imported record: its file and locator, its URL (or a URN of
+    its content's hash when the dump has none)."""
+    url = normalize_url(record.url) if record.url else f"urn:baotinh:{record.content_sha1}"
+    return FetchedPage(
+        warc_file=str(record.source_path.resolve()),
+        warc_offset=int(record.locator),
+        url=url,
+        fetched_at=record.fetched_at or published_moment(record.published) or datetime.now(UTC),
+        status=200,
+        content_sha1=record.content_sha1,
+        source=f"import:{record.source_format}",
+    )
+
+
+def clean_imported(record: ImportRecord, paper: Site) -> PageResult:
+    """An imported record's article, or a skip: HTML is cleaned as a crawled page is; a
+    dump's text becomes the article as it is."""
+    page = imported_page(record)
+    if record.html is not None:
+        try:
+            article = clean_article(
+                record.html,
+                page.url,
+                paper.layouts,
+                site_origin=paper.origin,
+                fetched_at=record.fetched_at,
+                founded=paper.founded,
+                drop_params=paper.drop_params,
+            )
+        except NotAnArticle as exc:
+            return PageResult(page, skip_reason=f"not an article: {exc}")
+        except Exception as exc:  # one broken record must not stop the import
+            return PageResult(page, skip_reason=f"cleaning failed: {exc!r}")
+        return PageResult(page, article=article)
+    if not (record.text or "").strip():
+        return PageResult(page, skip_reason="no text")
+    article = Article(
+        url=page.url,
+        title=record.title,
+        published=published_moment(record.published),
+        published_source=_import_source(record),
+        author=None,
+        lead=None,
+        body=record.text.strip(),
+    )
+    return PageResult(page, article=article)
+
+
+def import_and_extract(record: ImportRecord, paper: Site) -> PageResult:
+    """One imported record, cleaned then extracted (what a worker process runs)."""
+    return extract_page(clean_imported(record, paper))
+
+
+def published_moment(value: date | datetime | None) -> datetime | None:
+    """A dump's publication date or time as a moment: a date is midnight in Vietnam."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=VIETNAM)
+    return datetime.combine(value, time(), tzinfo=VIETNAM)
+
+
+def _import_source(record: ImportRecord) -> str | None:
+    """``published_source`` of a dump's date: ``import``, or ``import:month`` when the dump
+    gives only the month (``published_at`` is then its first day, not a known day)."""
+    if record.published is None:
+        return None
+    return "import:month" if record.published_grain == "month" else "import"

@@ -23,10 +23,15 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import date
 from multiprocessing import context, popen_spawn_posix, spawn
+from typing import Any, TypeVar
 
 from registry import Site
+from spiders.imports import ImportRecord
 from spiders.warc import ArchivedPage
-from warehouse.records import PageResult
+from warehouse.records import FetchedPage, PageResult
+
+Item = TypeVar("Item")
+Describe = Callable[[Any], FetchedPage]  # the pages row of an item that gave no result
 
 log = logging.getLogger(__name__)
 
@@ -82,23 +87,23 @@ def _die_with_parent() -> None:
 
 
 def run_one(
-    work: Callable[[ArchivedPage, Site, date | None], PageResult],
-    page: ArchivedPage,
-    paper: Site,
-    since: date | None,
+    work: Callable[..., PageResult],
+    item: object,
+    args: tuple[object, ...],
     seconds: float,
+    describe: Describe | None = None,
 ) -> PageResult:
-    """``work(page, paper, since)`` under a time budget; a failure becomes a quarantine."""
+    """``work(item, *args)`` under a time budget; a failure becomes a quarantine."""
     if seconds > 0:
         signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        return work(page, paper, since)
+        return work(item, *args)
     except PageTimeout:
-        return quarantined(page, f"took more than {seconds:g} s")
+        return quarantined(item, f"took more than {seconds:g} s", describe)
     except MemoryError:
-        return quarantined(page, "ran out of its memory budget")
+        return quarantined(item, "ran out of its memory budget", describe)
     except Exception as exc:  # a bug on one page must not stop the others
-        return quarantined(page, f"{type(exc).__name__}: {exc}"[:500])
+        return quarantined(item, f"{type(exc).__name__}: {exc}"[:500], describe)
     finally:
         if seconds > 0:
             signal.setitimer(signal.ITIMER_REAL, 0)
@@ -112,10 +117,26 @@ def clean_and_extract(page: ArchivedPage, paper: Site, since: date | None) -> Pa
     return work(page, paper, since)
 
 
-def quarantined(page: ArchivedPage, why: str) -> PageResult:
-    from flows.pagework import fetched_page
+def import_and_extract(job: tuple[ImportRecord, Site]) -> PageResult:
+    """:func:`flows.pagework.import_and_extract` of one ``(record, paper)`` of an import."""
+    from flows.pagework import import_and_extract as work
 
-    return PageResult(fetched_page(page), skip_reason=f"{QUARANTINED}: {why}")
+    return work(*job)
+
+
+def imported_page(job: tuple[ImportRecord, Site]) -> FetchedPage:
+    """The pages row of an import's ``(record, paper)``, for a quarantine."""
+    from flows.pagework import imported_page as describe
+
+    return describe(job[0])
+
+
+def quarantined(item: object, why: str, describe: Describe | None = None) -> PageResult:
+    """A skip whose reason starts with ``quarantined:``; ``describe`` gives the item's pages
+    row (an archived page's by default)."""
+    if describe is None:
+        from flows.pagework import fetched_page as describe
+    return PageResult(describe(item), skip_reason=f"{QUARANTINED}: {why}")
 
 
 _LAUNCHING = threading.local()  # .without_main: this thread is starting a page worker
@@ -223,45 +244,57 @@ class PagePool:
 
     def map(
         self,
-        work: Callable[[ArchivedPage, Site, date | None], PageResult],
-        pages: Iterable[ArchivedPage],
-        paper: Site,
-        since: date | None,
+        work: Callable[..., PageResult],
+        items: Iterable[Item],
+        *args: object,
+        describe: Describe | None = None,
     ) -> Iterator[PageResult]:
-        """Results of ``work`` for each page, in the order of ``pages``; a page whose worker
-        died is run again alone, and quarantined if it kills that worker too."""
-        window: deque[tuple[ArchivedPage, Future[PageResult]]] = deque()
+        """``work(item, *args)`` for each item (an archived page by default), in the order
+        of ``items``; an item whose worker died is run again alone, and quarantined if it
+        kills that worker too. ``describe`` gives the pages row of an item that is not an
+        archived page."""
+        window: deque[tuple[Item, Future[PageResult]]] = deque()
         # Far enough ahead that the workers keep busy while the caller loads a batch of
-        # results (a few hundred ms): pages are only submitted as results are taken.
+        # results (a few hundred ms): items are only submitted as results are taken.
         ahead = self.workers * AHEAD_PER_WORKER
-        for page in pages:
-            window.append((page, self._submit(work, page, paper, since)))
+        call = (work, args, describe)
+        for item in items:
+            window.append((item, self._submit(call, item)))
             if len(window) >= ahead:
-                yield self._result(work, *window.popleft(), paper, since, window)
+                yield self._result(call, *window.popleft(), window)
         while window:
-            yield self._result(work, *window.popleft(), paper, since, window)
+            yield self._result(call, *window.popleft(), window)
 
-    def _submit(self, work, page, paper, since) -> Future[PageResult]:
-        return self._pool().submit(run_one, work, page, paper, since, self.budget.seconds)
+    def _submit(self, call: tuple, item: object) -> Future[PageResult]:
+        work, args, describe = call
+        seconds = self.budget.seconds
+        return self._pool().submit(run_one, work, item, args, seconds, describe)
 
-    def _result(self, work, page, future, paper, since, window) -> PageResult:
+    def _result(self, call: tuple, item: object, future: Future, window: deque) -> PageResult:
         try:
             return future.result()
         except BrokenProcessPool:
             # A worker died (killed, out of memory at the OS level, a crash in C code). Every
-            # page in flight is lost with it: restart, then try this page alone.
-            log.warning("a worker died on or near %s; retrying it alone", page.url)
+            # item in flight is lost with it: restart, then try this item alone.
+            log.warning("a worker died on or near %s; retrying it alone", _name(item))
             self._restart()
-            pending = [p for p, _ in window]
+            pending = [other for other, _ in window]
             window.clear()
-            result = self._alone(work, page, paper, since)
+            result = self._alone(call, item)
             for other in pending:
-                window.append((other, self._submit(work, other, paper, since)))
+                window.append((other, self._submit(call, other)))
             return result
 
-    def _alone(self, work, page, paper, since) -> PageResult:
+    def _alone(self, call: tuple, item: object) -> PageResult:
         try:
-            return self._submit(work, page, paper, since).result()
+            return self._submit(call, item).result()
         except BrokenProcessPool:
             self._restart()
-            return quarantined(page, "killed its worker process")
+            return quarantined(item, "killed its worker process", call[2])
+
+
+def _name(item: object) -> str:
+    """An item's URL for the log: an archived page's, or the first of a tuple's."""
+    if isinstance(item, tuple) and item:
+        item = item[0]
+    return str(getattr(item, "url", None) or getattr(item, "locator", item))

@@ -7,6 +7,7 @@ import hashlib
 import json
 import re
 import unicodedata
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -216,6 +217,24 @@ def test_dated_text_blocks_become_records_with_month_precision(tmp_path: Path) -
     assert second.text == "Sáng 2/6, hơn 31.000 thí sinh bước vào kỳ thi môn Ngữ văn."
     assert second.url is None and second.html is None and second.site_key is None
     assert first.content_sha1 != second.content_sha1
+
+
+def test_a_month_only_date_is_marked_as_such_on_the_article(tmp_path: Path) -> None:
+    from flows.pagework import VIETNAM, import_and_extract
+    from registry import get_site
+
+    path = tmp_path / "bai.txt"
+    path.write_text(DATED_TEXT, encoding="utf-8")
+    first, _ = _records(list(read_import(path, registered)))
+    dated = import_and_extract(first, get_site("baonghean"))
+    assert dated.article.published == datetime(2022, 3, 1, tzinfo=VIETNAM)
+    assert dated.article.published_source == "import:month"  # the 1st stands for the month
+    assert dated.page.source == "import:text" and dated.page.warc_offset == 1
+    assert dated.figures or dated.dates  # extracted as a crawled article is
+    exact = import_and_extract(
+        replace(first, published=date(2022, 3, 14), published_grain="day"), get_site("baonghean")
+    )
+    assert exact.article.published_source == "import"
 
 
 def test_a_bad_month_and_an_unknown_format_are_skips(tmp_path: Path) -> None:

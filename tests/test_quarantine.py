@@ -7,6 +7,7 @@ so that they can be sent to them.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import time
@@ -16,9 +17,10 @@ from pathlib import Path
 import pytest
 
 from flows.pagework import clean_and_extract
-from flows.workers import Budget, PagePool
+from flows.workers import Budget, PagePool, import_and_extract, imported_page
 from registry import get_site
 from samples.server import SAMPLE_SITES, LocalSite
+from spiders.imports import read_import
 from spiders.warc import ArchivedPage
 from warehouse.load import PageResult
 from warehouse.schema import connect
@@ -73,6 +75,33 @@ def test_a_poison_page_is_quarantined_and_its_neighbours_are_not(pool, name, rea
     assert results[1].quarantined and results[1].skip_reason == f"quarantined: {reason}"
     assert results[0].article is not None and results[2].article is not None
     assert results[0].figures and results[2].figures
+
+
+def misbehave_import(job) -> PageResult:
+    """An imported record, unless its title says to kill the worker."""
+    record, _ = job
+    if record.title == "kill":
+        os.kill(os.getpid(), signal.SIGKILL)
+    return import_and_extract(job)
+
+
+def test_an_import_record_that_kills_its_worker_is_quarantined_as_an_import(
+    pool, tmp_path: Path
+) -> None:
+    text = "Năm 2023, huyện Yên Thành trồng mới 1.200 ha rừng, tăng 8,5% so với năm trước."
+    lines = [
+        {"url": f"https://baonghean.vn/{title}-1{i}.html", "title": title, "text": text}
+        for i, title in enumerate(["truoc", "kill", "sau"])
+    ]
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    jobs = [(r, PAPER) for r in read_import(dump, lambda url: "baonghean")]
+    results = list(pool.map(misbehave_import, jobs, describe=imported_page))
+    before, killed, after = results
+    assert before.article is not None and after.article is not None and after.figures
+    assert killed.skip_reason == "quarantined: killed its worker process"
+    assert (killed.page.url, killed.page.warc_offset) == (lines[1]["url"], 2)  # line 2
+    assert killed.page.source == "import:jsonl" and killed.page.warc_file == str(dump.resolve())
 
 
 def test_results_keep_the_order_of_the_pages(pool) -> None:
