@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench lint format clean
+.PHONY: demo test bench bench-smoke lint format clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,12 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]' || echo "Duckling unavailable: the bench skips it"
 	$(BIN)/python -m bench
+
+# The throughput bench end to end at a toy size (two to three minutes), its results thrown away:
+# CI runs it so that a change that breaks the bench is seen before the next `make bench`.
+bench-smoke: $(STAMP)
+	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(BIN)/python -m bench throughput --articles 40 --results "$$tmp/results.json"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -369,6 +369,12 @@ def format_rows(rows: list[Row]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.throughput", description=__doc__)
     parser.add_argument("--articles", default="2000,10000", help="sizes, comma-separated")
+    parser.add_argument(
+        "--results",
+        type=Path,
+        default=RESULTS,
+        help=f"JSON written at the end (default {RESULTS.name})",
+    )
     args = parser.parse_args(argv)
     results: dict[str, object] = {}
     peaks: dict[int, float] = {}
@@ -390,8 +396,11 @@ def main(argv: list[str] | None = None) -> int:
         )
         print("\n" + format_rows([flat]), flush=True)
         results["memory_growth"] = asdict(flat) | {"ratio": flat.ratio}
-    RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
-    print(f"\nwritten to {RESULTS.relative_to(RESULTS.parents[1])}")
+    args.results.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+    shown = (
+        args.results.relative_to(RESULTS.parents[1]) if args.results == RESULTS else args.results
+    )
+    print(f"\nwritten to {shown}")
     return 0
 
 
