@@ -11,9 +11,10 @@ import importlib
 import os
 import pkgutil
 import sys
+from contextlib import nullcontext
 from typing import NoReturn
 
-from baotinh import commands, supervise
+from baotinh import commands, supervise, tempserver
 from baotinh.commands.demo import EXAMPLE_QUERY
 
 __all__ = ["EXAMPLE_QUERY", "build_parser", "entry", "main"]
@@ -40,12 +41,15 @@ def main(argv: list[str] | None = None, *, supervised: bool = False) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     debug = args.debug or os.environ.get("BAOTINH_DEBUG") == "1"
+    own_server = False  # a supervised child starts Prefect's temporary server itself
     if supervised and args.runs_flows and supervise.available():
         if supervise.supervisor_pid() is None:
             return supervise.run_supervised(sys.argv[1:] if argv is None else list(argv))
         supervise.become_supervised_child()
+        own_server = True
     try:
-        return args.handler(args)
+        with tempserver.temporary_server() if own_server else nullcontext():
+            return args.handler(args)
     except BrokenPipeError:  # `baotinh ... | head`: the reader has all it wanted
         _silence_stdout()
         return 141

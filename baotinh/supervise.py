@@ -1,9 +1,10 @@
 """Commands that run flows do their work in a supervised child, so nothing outlives them.
 
-Without ``PREFECT_API_URL``, a flow starts Prefect's temporary server: a plain child process
-that Prefect stops at exit. A command killed with SIGKILL never reaches its exit, and the
-server (with anything else it started) would stay. So the process the user started only
-supervises; the work runs in a child process, in a process group of its own, which
+Without ``PREFECT_API_URL``, a command runs its flows against a temporary Prefect server
+(:mod:`baotinh.tempserver`): a plain child process, stopped at exit. A command killed with
+SIGKILL never reaches its exit, and the server (with anything else it started) would stay.
+So the process the user started only supervises; the work runs in a child process, in a
+process group of its own, which
 
 - gets SIGTERM if the supervisor dies (``PR_SET_PDEATHSIG``): it ends as an interrupted run
   and stops its server on the way out;
