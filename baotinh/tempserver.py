@@ -41,7 +41,12 @@ def temporary_server() -> Iterator[TemporaryServer | None]:
     if os.environ.get("PREFECT_API_URL"):
         yield None
         return
-    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+    from prefect.settings import (
+        PREFECT_API_URL,
+        PREFECT_UI_URL,
+        get_current_settings,
+        temporary_settings,
+    )
 
     settings = get_current_settings()
     if settings.api.url or not settings.server.ephemeral.enabled:
@@ -53,12 +58,19 @@ def temporary_server() -> Iterator[TemporaryServer | None]:
     atexit.register(server.stop)
     try:
         server.start()
-        importlib.import_module(PRELOAD)
+        importlib.import_module(PRELOAD)  # also sets up Prefect's logging
+        from prefect.logging import get_logger
+
+        get_logger("baotinh").info(
+            "Starting temporary server on %s (set PREFECT_API_URL to use a running server)",
+            server.api_url.removesuffix("/api"),
+        )
         server.wait_ready(float(settings.server.ephemeral.startup_timeout_seconds))
     except BaseException:
         server.stop()
         raise
-    with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+    # no UI URL: the server has no UI and ends with the command (no "View at" link to it)
+    with temporary_settings(updates={PREFECT_API_URL: server.api_url, PREFECT_UI_URL: ""}):
         yield server
 
 
@@ -75,10 +87,7 @@ class TemporaryServer:
         return f"http://127.0.0.1:{self.port}/api"
 
     def start(self) -> None:
-        from prefect.logging import get_logger
-
         self.port = _free_port()
-        get_logger("baotinh").info("Starting temporary server on http://127.0.0.1:%d", self.port)
         self.process = subprocess.Popen(self._command(), env=self._env())
 
     def wait_ready(self, timeout: float) -> None:

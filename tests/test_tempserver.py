@@ -19,7 +19,7 @@ USES_IT = """
 import os
 from pathlib import Path
 from prefect import flow
-from prefect.settings import PREFECT_API_URL
+from prefect.settings import PREFECT_API_URL, PREFECT_UI_URL
 from baotinh.tempserver import temporary_server
 
 @flow(name="where-is-the-api")
@@ -40,6 +40,7 @@ def children() -> list[str]:
 with temporary_server() as server:
     print("server", server.api_url)
     print("flow", where())
+    print("ui", repr(PREFECT_UI_URL.value()))
     print("uvicorn", sum("uvicorn" in c for c in children()))
 """
 
@@ -96,6 +97,7 @@ def test_the_flows_use_the_commands_own_server_which_ends_with_it(tmp_path: Path
     out = lines(python(USES_IT, tmp_path))
     assert out["server"].startswith("http://127.0.0.1:") and out["server"].endswith("/api")
     assert out["flow"] == out["server"]
+    assert out["ui"] == "''"  # no "View at" link to a server without a UI that ends with us
     assert out["uvicorn"] == "1"  # the command's child, not a server started by Prefect
     assert ours_alive(str(tmp_path)) == []
 
