@@ -172,6 +172,9 @@ class NewsSpider(Spider):
                 request = self._article(url)
                 if request is not None:
                     yield request
+                elif why := self._not_an_article(url):  # known or listed twice: no warning
+                    self.crawler.stats.inc_value("baotinh/urls/not_fetched")
+                    self.logger.warning("not fetched: %s %s", url, why)
             return
         yield self._listing(self.base + "/", page=1, home=True)
         for section in self.paper.sections:
@@ -415,6 +418,14 @@ class NewsSpider(Spider):
             errback=self.dropped,
             meta={"kind": "article", "dont_cache": True, "frontier_key": identity},
         )
+
+    def _not_an_article(self, url: str) -> str | None:
+        """Why a given URL is not one of this paper's articles, or None when it is."""
+        if not self._is_ours(url):
+            return f"is not on {self.paper.key}'s domains ({self.paper.domain})"
+        if not self._is_article_url(url):
+            return f"does not look like an article URL of {self.paper.key} (see its registry entry)"
+        return None
 
     def _identity(self, url: str) -> str:
         return normalize_url(rebase(url, self.paper.origin))

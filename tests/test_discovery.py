@@ -343,6 +343,19 @@ def test_urls_mode_fetches_only_the_given_new_articles(tmp_path: Path, cantho: L
     assert sorted(run.archived("article")) == paths[1:] and run.archived(*DISCOVERY_KINDS) == []
     assert run.stats["baotinh/articles/known_skipped"] == 1
     assert run.outcome.direct
+    assert "baotinh/urls/not_fetched" not in run.stats
+
+
+def test_urls_mode_counts_the_urls_it_cannot_fetch(tmp_path: Path, cantho: LocalSite) -> None:
+    path = sorted(article_paths("mau-cantho"))[0]
+    urls = [
+        origin_url("mau-cantho", path),
+        origin_url("mau-cantho", "/lien-he.html"),  # the paper's, not an article
+        "https://baomau-khac.test/bai-viet-123.html",  # another paper's
+    ]
+    run = crawl("mau-cantho", cantho.url, tmp_path / "u.warc.gz", cantho, urls=urls)
+    assert run.requested()[1:] == [path]
+    assert run.stats["baotinh/urls/not_fetched"] == 2
 
 
 # --- 6. replay --------------------------------------------------------------------------------
