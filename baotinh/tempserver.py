@@ -38,9 +38,6 @@ PRELOAD = "flows.pipeline"  # imported while the server starts: Prefect's engine
 def temporary_server() -> Iterator[TemporaryServer | None]:
     """Within: Prefect's settings point at a temporary server of this command (given), or at
     whatever server they named already (None is given)."""
-    if os.environ.get("PREFECT_API_URL"):
-        yield None
-        return
     from prefect.settings import (
         PREFECT_API_URL,
         PREFECT_UI_URL,

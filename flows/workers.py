@@ -23,12 +23,14 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import date
 from multiprocessing import context, popen_spawn_posix, spawn
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from registry import Site
-from spiders.imports import ImportRecord
 from spiders.warc import ArchivedPage
 from warehouse.records import FetchedPage, PageResult
+
+if TYPE_CHECKING:
+    from spiders.imports import ImportRecord
 
 Item = TypeVar("Item")
 Describe = Callable[[Any], FetchedPage]  # the pages row of an item that gave no result

@@ -24,6 +24,24 @@ def pytest_configure(config: pytest.Config) -> None:
         signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
+def processes_with(marker: str) -> dict[int, str]:
+    """Live processes (pid → command line) whose command line or environment names
+    ``marker`` (a test's own temporary folder): what the test started, directly or not."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            environ = (entry / "environ").read_bytes().decode(errors="replace")
+            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            continue
+        if state != "Z" and (marker in cmdline or marker in environ):
+            found[int(entry.name)] = cmdline
+    return found
+
+
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     """``../shared`` beside the checkout; tests that need it skip when it is absent."""

@@ -28,6 +28,7 @@ from flows.pipeline import pipeline
 from flows.streaming import follow_pages
 from samples.server import SAMPLE_SITES, Canned, LocalSite
 from spiders.warc import OPEN_SUFFIX, salvage_interrupted
+from tests.conftest import processes_with
 from tests.test_pipeline import snapshot
 from warehouse.schema import connect
 
@@ -83,24 +84,6 @@ def wait_for(condition: Callable[[], object], timeout: float, what: str) -> None
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
         time.sleep(0.02)
-
-
-def processes_with(marker: str) -> dict[int, str]:
-    """Live processes (pid → command line) whose command line or environment names
-    ``marker`` (a test's own temporary folder): what the test started, directly or not."""
-    found = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit() or int(entry.name) == os.getpid():
-            continue
-        try:
-            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-            environ = (entry / "environ").read_bytes().decode(errors="replace")
-            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
-        except (OSError, IndexError):
-            continue
-        if state != "Z" and (marker in cmdline or marker in environ):
-            found[int(entry.name)] = cmdline
-    return found
 
 
 def kill_all(pids: Iterator[int] | list[int]) -> None:

@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.conftest import processes_with
+
 REPO = Path(__file__).resolve().parents[1]
 
 USES_IT = """
@@ -77,29 +79,13 @@ def lines(done: subprocess.CompletedProcess) -> dict[str, str]:
     return dict(line.split(" ", 1) for line in done.stdout.splitlines() if " " in line)
 
 
-def ours_alive(marker: str) -> list[str]:
-    """Live processes whose environment names ``marker`` (this test's folder)."""
-    alive = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            if marker in (entry / "environ").read_bytes().decode(errors="replace"):
-                state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
-                if state != "Z":
-                    alive.append((entry / "cmdline").read_bytes().decode(errors="replace"))
-        except (OSError, IndexError):
-            continue
-    return alive
-
-
 def test_the_flows_use_the_commands_own_server_which_ends_with_it(tmp_path: Path) -> None:
     out = lines(python(USES_IT, tmp_path))
     assert out["server"].startswith("http://127.0.0.1:") and out["server"].endswith("/api")
     assert out["flow"] == out["server"]
     assert out["ui"] == "''"  # no "View at" link to a server without a UI that ends with us
     assert out["uvicorn"] == "1"  # the command's child, not a server started by Prefect
-    assert ours_alive(str(tmp_path)) == []
+    assert processes_with(str(tmp_path)) == {}
 
 
 def test_with_an_api_url_set_there_is_no_server_of_ours(tmp_path: Path) -> None:
@@ -112,4 +98,4 @@ def test_with_an_api_url_set_there_is_no_server_of_ours(tmp_path: Path) -> None:
 def test_a_server_that_cannot_start_is_a_clear_error(tmp_path: Path) -> None:
     out = lines(python(CANNOT_START, tmp_path))
     assert out["error"] == "Prefect's temporary server exited with status 1"
-    assert ours_alive(str(tmp_path)) == []
+    assert processes_with(str(tmp_path)) == {}

@@ -63,7 +63,13 @@ def shingles(text: str, size: int = SHINGLE_SIZE) -> set[str]:
     syllables = words(text)
     if len(syllables) <= size:
         return {" ".join(syllables)} if syllables else set()
-    return {" ".join(syllables[i : i + size]) for i in range(len(syllables) - size + 1)}
+    return _runs(syllables, size, " ")
+
+
+def _runs(syllables: list, size: int, space: str | bytes) -> set:
+    """Every run of ``size`` consecutive syllables joined by ``space`` (str or bytes alike),
+    built by C-level ``map`` and ``zip``: :func:`signature` takes them as UTF-8 bytes."""
+    return set(map(space.join, zip(*(syllables[i:] for i in range(size)), strict=False)))
 
 
 def jaccard(a: set[str], b: set[str]) -> float:
@@ -110,8 +116,7 @@ def signature(text: str) -> Signature | None:
     syllables = normalise(text).encode("utf-8").split(b" ")
     if len(syllables) < MIN_WORDS:
         return None
-    runs = zip(*(syllables[i:] for i in range(SHINGLE_SIZE)), strict=False)
-    distinct = set(map(b" ".join, runs))
+    distinct = _runs(syllables, SHINGLE_SIZE, b" ")  # :func:`shingles`, as UTF-8 bytes
     digests = b"".join(map(_SHA1_DIGEST, map(hashlib.sha1, distinct)))
     first_words = np.frombuffer(digests, dtype=np.uint8).reshape(-1, _SHA1_SIZE)[:, :4]
     hashed = _fmix32(first_words.copy().view("<u4").ravel().astype(np.uint32))
