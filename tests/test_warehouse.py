@@ -11,7 +11,15 @@ import pytest
 from transforms.models import Article, DateMention, Figure, Period
 from warehouse.load import FetchedPage, PageResult, article_id, load_results
 from warehouse.query import render, run_query
-from warehouse.schema import connect, migrate, migrations, scalar, schema_version
+from warehouse.schema import (
+    MEMORY_ENV,
+    WRITER_MEMORY,
+    connect,
+    migrate,
+    migrations,
+    scalar,
+    schema_version,
+)
 
 T0 = datetime(2024, 5, 2, 3, 0, tzinfo=UTC)
 
@@ -153,3 +161,47 @@ def test_query_is_read_only_and_renders(db: Path) -> None:
 def test_query_on_a_missing_file_says_so(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="baotinh demo"):
         run_query(tmp_path / "none.duckdb", "SELECT 1")
+
+
+def _limit_of(con: duckdb.DuckDBPyConnection) -> str:
+    return con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+
+
+def _as_duckdb_prints(size: str) -> str:
+    """How DuckDB shows ``size`` once set (it rounds to MiB)."""
+    with duckdb.connect() as con:
+        con.execute("SET memory_limit = ?", [size])
+        return _limit_of(con)
+
+
+def test_a_writer_caps_duckdb_memory_and_a_reader_keeps_duckdbs_default(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(MEMORY_ENV, raising=False)
+    with duckdb.connect() as plain:
+        default = _limit_of(plain)
+    with connect(db) as con:
+        assert _limit_of(con) == _as_duckdb_prints(WRITER_MEMORY) != default
+    with connect(db, read_only=True) as con:
+        assert _limit_of(con) == default
+
+
+def test_the_memory_variable_sets_the_writers_cap_and_the_queries(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(MEMORY_ENV, "300MB")
+    with connect(db) as con:
+        assert _limit_of(con) == _as_duckdb_prints("300MB")
+    _, rows = run_query(db, "SELECT current_setting('memory_limit')")
+    assert rows == [(_as_duckdb_prints("300MB"),)]
+
+
+def test_a_memory_variable_duckdb_cannot_read_is_a_clear_error(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(MEMORY_ENV, "plenty")
+    with pytest.raises(ValueError, match=f"{MEMORY_ENV}='plenty'"), connect(db):
+        pass
+    monkeypatch.delenv(MEMORY_ENV)
+    with connect(db) as con:  # the failed connection was closed: the file opens again
+        assert scalar(con, "SELECT count(*) FROM articles") == 0

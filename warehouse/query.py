@@ -12,14 +12,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 
-from warehouse.schema import connect
+from warehouse.schema import connect, memory_limit
 
 FORMATS = ("table", "csv", "json", "parquet")
 QUERIES = Path(__file__).resolve().parent / "queries"
@@ -35,9 +34,7 @@ def sandbox(con: duckdb.DuckDBPyConnection) -> None:
 
     ``$BAOTINH_MEMORY_LIMIT`` (e.g. ``2GB``) caps DuckDB's memory on a shared machine.
     """
-    limit = os.environ.get("BAOTINH_MEMORY_LIMIT")
-    if limit:
-        con.execute("SET memory_limit = ?", [limit])
+    memory_limit(con, default=None)
     con.execute("SET enable_progress_bar = false")
     con.execute("SET enable_external_access = false")
     con.execute("SET allow_community_extensions = false")
