@@ -15,8 +15,10 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/baotinh demo
 
+# Two test processes (pytest-xdist), each taking whole files: a file's module fixtures (a
+# killed run, a clean reference run) are built once. Most tests wait on real subprocesses.
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]' || echo "Duckling unavailable: the bench skips it"

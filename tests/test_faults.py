@@ -363,7 +363,7 @@ def ours(ws: Workspace | Path) -> dict[int, str]:
     return {pid: cmd for pid, cmd in processes_with(root).items() if any(m in cmd for m in mine)}
 
 
-def wait_stopped(ws: Workspace, timeout: float = 30) -> None:
+def wait_stopped(ws: Workspace, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while left := ours(ws):
         assert time.monotonic() < deadline, f"still running: {left}"
