@@ -172,6 +172,8 @@ def connect(
         if not read_only:
             with _MIGRATING:  # connections of one process (threads) migrate one at a time
                 migrate(con)
+            # after migrating: an index a migration builds must fit in memory at once
+            memory_limit(con)
         yield con
     finally:
         con.close()
@@ -189,12 +191,6 @@ def _open(path: Path, read_only: bool, limit: float) -> duckdb.DuckDBPyConnectio
             try:
                 con = duckdb.connect(str(path), read_only=read_only)
                 con.execute(f"SET TimeZone = '{TIME_ZONE}'")
-                if not read_only:
-                    try:
-                        memory_limit(con)
-                    except ValueError:
-                        con.close()
-                        raise
                 return con
             except duckdb.IOException as exc:
                 if "lock" not in str(exc).lower():
