@@ -48,6 +48,10 @@ def main(argv: list[str] | None = None, *, supervised: bool = False) -> int:
         supervise.become_supervised_child()
         own_server = True
     try:
+        if args.runs_flows:  # before a server or a flow starts (the supervisor stays light)
+            from baotinh.environment import check_environment
+
+            check_environment()
         with tempserver.temporary_server() if own_server else nullcontext():
             return args.handler(args)
     except BrokenPipeError:  # `baotinh ... | head`: the reader has all it wanted

@@ -151,3 +151,21 @@ def test_a_huge_error_message_is_cut_to_one_readable_line() -> None:
     assert code == 2 and message.startswith("error: Client error 422: xxx")
     assert len(message) <= MESSAGE_CHARS + len("error: ") and message.endswith("…")
     assert describe(ValueError("short"))[1] == "error: short"
+
+
+@pytest.mark.parametrize(
+    "variable, value",
+    [("BAOTINH_MEMORY_LIMIT", "plenty"), ("BAOTINH_WORKERS", "0"), ("BAOTINH_WORKERS", "two")],
+)
+def test_an_unusable_setting_stops_a_run_before_it_starts(
+    tmp_path: Path, variable: str, value: str
+) -> None:
+    """Checked before the run's server, record or log exist: nothing is left behind."""
+    db, data = tmp_path / "w.duckdb", tmp_path / "data"
+    done = baotinh(
+        "run", "--site", "baonghean", "--db", str(db), "--data-dir", str(data),
+        env={variable: value},
+    )  # fmt: skip
+    one_line_error(done, f"{variable}={value!r}")
+    assert done.returncode == 2
+    assert not db.exists() and not data.exists()
