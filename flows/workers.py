@@ -196,6 +196,45 @@ class _NoMainSpawnContext(context.SpawnContext):
     Process = _NoMainProcess
 
 
+def _start_executor(workers: int, memory_bytes: int) -> ProcessPoolExecutor:
+    """A process pool with every worker and its manager thread started, set up in a thread
+    of its own.
+
+    ``ProcessPoolExecutor`` registers its manager thread for the interpreter's exit only
+    after starting it, and a worker only after spawning it. A signal handler that raises in
+    between (the SIGTERM of a supervised run: :mod:`baotinh.supervise`) left one of them
+    unregistered, and the run's process then waited for it forever at exit. Python runs
+    signal handlers in the main thread only, so this setup, done elsewhere, is never cut
+    short; the later submissions start no process (every worker is already there).
+    """
+    made: list[ProcessPoolExecutor | BaseException] = []
+
+    def setup() -> None:
+        try:
+            executor = ProcessPoolExecutor(
+                max_workers=workers,
+                mp_context=_NoMainSpawnContext(),
+                initializer=_init_worker,
+                initargs=(memory_bytes,),
+            )
+            for _ in range(workers):  # each submission with no idle worker spawns one
+                executor.submit(_ready)
+            made.append(executor)
+        except BaseException as exc:  # raised again in the caller's thread
+            made.append(exc)
+
+    helper = threading.Thread(target=setup, name="page-pool-start")
+    helper.start()
+    helper.join()
+    if isinstance(made[0], BaseException):
+        raise made[0]
+    return made[0]
+
+
+def _ready() -> None:
+    """A worker's first task: nothing (its start is the point)."""
+
+
 def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 2)
 
@@ -218,12 +257,7 @@ class PagePool:
     def _pool(self) -> ProcessPoolExecutor:
         with self._lock:
             if self._executor is None:
-                self._executor = ProcessPoolExecutor(
-                    max_workers=self.workers,
-                    mp_context=_NoMainSpawnContext(),
-                    initializer=_init_worker,
-                    initargs=(self.budget.memory_bytes,),
-                )
+                self._executor = _start_executor(self.workers, self.budget.memory_bytes)
             return self._executor
 
     def _restart(self) -> None:

@@ -103,3 +103,54 @@ def test_workers_do_not_import_the_main_module(tmp_path: Path, how: str) -> None
     # ... and the work is the same as in the parent's own process.
     assert report["same"] == [True, True]
     assert report["articles"][0] and report["figures"][0] > 0
+
+
+INTERRUPTED_START = """\
+import threading
+import time
+
+from flows.workers import PagePool
+
+start = threading.Thread.start
+
+
+def start_then_interrupt(self):
+    # A signal handler raising (the SIGTERM of a supervised run) just after a thread of the
+    # pool started, in the only thread Python runs signal handlers in.
+    start(self)
+    if threading.current_thread() is threading.main_thread():
+        raise KeyboardInterrupt
+
+
+threading.Thread.start = start_then_interrupt
+pool = PagePool(2)  # held to the end, as a run holds its shared pool
+try:
+    list(pool.map(len, ["abc", "de"]))
+except KeyboardInterrupt:
+    print("interrupted", flush=True)
+    # the run goes on recording its end while the pool finishes what it had and goes idle:
+    # an idle manager thread nobody wakes at exit is what hung
+    time.sleep(5)
+"""
+
+
+def test_an_interrupt_while_the_pool_starts_does_not_hang_the_exit(tmp_path: Path) -> None:
+    """ProcessPoolExecutor registers its manager thread for exit only after starting it: an
+    interrupt in between left a run's process waiting for that thread forever."""
+    script = tmp_path / "interrupted_start.py"
+    script.write_text(INTERRUPTED_START, encoding="utf-8")
+    process = subprocess.Popen(
+        [sys.executable, str(script)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        out, _ = process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, 9)
+        process.communicate()
+        pytest.fail("the process hung at exit after an interrupt while its pool started")
+    assert process.returncode == 0 and "interrupted" in out
