@@ -10,9 +10,8 @@ import os
 
 import duckdb
 
+from flows.processing import WORKERS_ENV
 from warehouse.schema import MEMORY_ENV, memory_limit
-
-WORKERS_ENV = "BAOTINH_WORKERS"
 
 
 def check_environment() -> None:

@@ -99,6 +99,7 @@ def process_pages(
     return totals
 
 
+WORKERS_ENV = "BAOTINH_WORKERS"  # page workers of a run (checked by baotinh.environment)
 _POOL: PagePool | None = None
 _POOL_LOCK = threading.Lock()
 
@@ -109,7 +110,7 @@ def shared_pool() -> PagePool:
     global _POOL
     with _POOL_LOCK:
         if _POOL is None:
-            raw = os.environ.get("BAOTINH_WORKERS")
+            raw = os.environ.get(WORKERS_ENV)
             _POOL = PagePool(int(raw) if raw else None)
             atexit.register(_POOL.close)
         return _POOL

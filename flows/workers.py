@@ -18,7 +18,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import date
@@ -207,28 +207,20 @@ def _start_executor(workers: int, memory_bytes: int) -> ProcessPoolExecutor:
     signal handlers in the main thread only, so this setup, done elsewhere, is never cut
     short; the later submissions start no process (every worker is already there).
     """
-    made: list[ProcessPoolExecutor | BaseException] = []
 
-    def setup() -> None:
-        try:
-            executor = ProcessPoolExecutor(
-                max_workers=workers,
-                mp_context=_NoMainSpawnContext(),
-                initializer=_init_worker,
-                initargs=(memory_bytes,),
-            )
-            for _ in range(workers):  # each submission with no idle worker spawns one
-                executor.submit(_ready)
-            made.append(executor)
-        except BaseException as exc:  # raised again in the caller's thread
-            made.append(exc)
+    def build() -> ProcessPoolExecutor:
+        executor = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=_NoMainSpawnContext(),
+            initializer=_init_worker,
+            initargs=(memory_bytes,),
+        )
+        for _ in range(workers):  # each submission with no idle worker spawns one
+            executor.submit(_ready)
+        return executor
 
-    helper = threading.Thread(target=setup, name="page-pool-start")
-    helper.start()
-    helper.join()
-    if isinstance(made[0], BaseException):
-        raise made[0]
-    return made[0]
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="page-pool-start") as helper:
+        return helper.submit(build).result()
 
 
 def _ready() -> None:
