@@ -37,15 +37,28 @@ from tests.test_serve import BIN, client, served, wait_for  # noqa: F401  (serve
 pytestmark = pytest.mark.slow
 
 
+def parent_of(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def by_role(marker: str) -> dict[str, dict[int, str]]:
     """The test's processes by what they are: the served flow runs (``prefect.engine``), their
-    crawls (``spiders.crawl``) and page workers (multiprocessing), and the rest."""
+    crawls (``spiders.crawl``) and page workers (multiprocessing), and the rest.
+
+    A page worker is forked and then executes a new interpreter: until it has, it shows its
+    parent's command line. A ``prefect.engine`` process whose parent is one is such a
+    worker, not a second run."""
+    processes = processes_with(marker)
     found: dict[str, dict[int, str]] = {"run": {}, "crawl": {}, "workers": {}, "other": {}}
-    for pid, cmd in processes_with(marker).items():
+    for pid, cmd in processes.items():
+        launching = "prefect.engine" in processes.get(parent_of(pid) or -1, "")
         role = (
             "crawl" if "spiders.crawl" in cmd
+            else "workers" if "multiprocessing" in cmd or launching
             else "run" if "prefect.engine" in cmd
-            else "workers" if "multiprocessing" in cmd
             else "other"
         )  # fmt: skip
         found[role][pid] = cmd
