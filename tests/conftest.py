@@ -42,6 +42,14 @@ def processes_with(marker: str) -> dict[int, str]:
     return found
 
 
+def parent_of(pid: int) -> int | None:
+    """The parent's pid of a live process (``None`` once it is gone)."""
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     """``../shared`` beside the checkout; tests that need it skip when it is absent."""

@@ -28,7 +28,7 @@ from flows.pipeline import pipeline
 from flows.streaming import follow_pages
 from samples.server import SAMPLE_SITES, Canned, LocalSite
 from spiders.warc import OPEN_SUFFIX, salvage_interrupted
-from tests.conftest import processes_with
+from tests.conftest import parent_of, processes_with
 from tests.test_pipeline import snapshot
 from warehouse.schema import connect
 
@@ -407,7 +407,12 @@ def test_kill_9_of_the_supervised_child_ends_the_command_and_its_server(
             wait_for(lambda: article_hits(site) >= 4, 90, "four articles fetched")
             running = processes_with(str(tmp_path))
             assert any("uvicorn" in cmd for cmd in running.values())  # the temporary server
-            (child,) = [p for p, cmd in running.items() if "baotinh.cli" in cmd and p != victim.pid]
+            # the supervised child; a page worker being launched shows the same command line
+            (child,) = [
+                pid
+                for pid, cmd in running.items()
+                if "baotinh.cli" in cmd and parent_of(pid) == victim.pid
+            ]
             os.kill(child, signal.SIGKILL)
             assert victim.wait(timeout=30) == 137
             wait_for(lambda: not processes_with(str(tmp_path)), 20, "every process of the run")

@@ -31,17 +31,11 @@ import pytest
 
 from samples.server import LocalSite
 from spiders.warc import OPEN_SUFFIX, salvage_interrupted
+from tests.conftest import parent_of
 from tests.test_faults import ARTICLES, SAMPLE, article_hits, kill_all, processes_with, rows, slowed
 from tests.test_serve import BIN, client, served, wait_for  # noqa: F401  (served: the fixture)
 
 pytestmark = pytest.mark.slow
-
-
-def parent_of(pid: int) -> int | None:
-    try:
-        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
-    except (OSError, IndexError, ValueError):
-        return None
 
 
 def by_role(marker: str) -> dict[str, dict[int, str]]:
