@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from transforms.models import Article, Figure, Period
@@ -376,3 +377,66 @@ def test_papers_loading_from_threads_of_one_process_do_not_conflict(tmp_path: Pa
         refresh_pending(con)
         summary = con.execute("SELECT * FROM series_summary ORDER BY ALL").fetchall()
     assert articles == 60 and stored == live and summary == live
+
+
+def _many_figures(con, figures: int) -> None:
+    """``figures`` more figures of the budget series in Nghệ An, spread over 7,000 days (one
+    group each) and ``figures // 20`` articles: a warehouse whose grouping needs far more
+    memory than the few rows above."""
+    articles = figures // 20
+    con.execute(
+        "INSERT INTO articles SELECT a.* REPLACE (a.article_id + 1 + i AS article_id,"
+        " a.url || '?' || i AS url) FROM articles AS a, range($n) AS t(i)"
+        " WHERE a.url = 'https://baonghean.vn/a-2.html'",
+        {"n": articles},
+    )
+    day = "(DATE '1990-01-01' + INTERVAL (i % 7000) DAY)::DATE"
+    con.execute(
+        f"INSERT INTO figures SELECT f.* REPLACE (f.article_id + 1 + i % $n AS article_id,"
+        f" 1000 + i AS seq, f.value + i % 997 AS value, {day} AS period_first_day,"
+        f" {day} AS period_last_day, 'day' AS period_grain, {day}::VARCHAR AS period_value)"
+        " FROM figures AS f, range($figures) AS t(i)"
+        " WHERE f.article_id = $first AND f.seq = 0",
+        {"n": articles, "figures": figures, "first": article_id("https://baonghean.vn/a-2.html")},
+    )
+    con.execute("CHECKPOINT")
+
+
+def test_a_summary_larger_than_the_memory_cap_is_grouped_a_range_of_slices_at_a_time(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A median holds its group's values in memory: 800,000 figures grouped in one statement
+    run out of a 64 MB cap. Grouped 50,000 figures at a time, the rebuild and the refresh
+    finish under it, with the rows one uncapped statement gives."""
+    import warehouse.summary
+
+    with connect(db) as con:
+        _many_figures(con, 800_000)
+    capped = tmp_path / "capped.duckdb"
+    capped.write_bytes(db.read_bytes())
+    with connect(db) as con:  # uncapped (this machine's default), one statement
+        con.execute("SET memory_limit = '4GB'")
+        monkeypatch.setattr(warehouse.summary, "GROUP_POINTS", 10**9)
+        con.execute("BEGIN TRANSACTION")
+        assert rebuild(con) > 7000
+        con.execute("COMMIT")
+        expected = _series(con, "series_summary")
+
+    monkeypatch.setenv("BAOTINH_MEMORY_LIMIT", "64MB")
+    with connect(capped) as con:
+        con.execute("BEGIN TRANSACTION")
+        with pytest.raises(duckdb.OutOfMemoryException):  # the size the cap cannot hold
+            rebuild(con)
+        con.execute("ROLLBACK")
+        monkeypatch.setattr(warehouse.summary, "GROUP_POINTS", 50_000)
+        con.execute("BEGIN TRANSACTION")
+        rebuild(con)
+        con.execute("COMMIT")
+        assert _series(con, "series_summary") == expected
+        con.execute(
+            "INSERT INTO series_pending (indicator, province_2025, period_year)"
+            " SELECT DISTINCT indicator, province_2025, period_year FROM series_summary"
+        )
+        refresh_pending(con)
+        assert pending(con) == 0
+        assert _series(con, "series_summary") == expected

@@ -25,6 +25,7 @@ from collections.abc import Iterable
 import duckdb
 
 REFRESH_CHUNK = 2_000  # pending slices recomputed per transaction by refresh_pending
+GROUP_POINTS = 500_000  # figures grouped per statement (whole slices: a slice can exceed it)
 
 # Each figure of a series with its place, indicator (through _series_names) and story.
 _POINTS = """
@@ -62,6 +63,7 @@ WITH g AS (
     SELECT *, hash(province, province_2025, indicator, unit, change, period_grain,
                    period_value, period_value_to, period_first_day, period_last_day) AS gid
     FROM _series_points
+    WHERE {points}
 )
 SELECT
     any_value(province), any_value(province_2025), any_value(indicator), min(indicator_key),
@@ -108,7 +110,7 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> int:
     _names(con, "SELECT DISTINCT indicator_key, unit FROM figures WHERE indicator_key IS NOT NULL")
     con.execute("DELETE FROM series_summary")
     _points(con, "_series_names", "true")
-    con.execute(f"INSERT INTO series_summary {_GROUPS}")
+    _insert_groups(con)
     _keep_names(con)
     con.execute("DELETE FROM series_pending")
     con.execute("DELETE FROM series_summary_state")
@@ -266,9 +268,32 @@ def _recompute(con: duckdb.DuckDBPyConnection, slices: int) -> int:
     _points(con, "_series_use", "true" if renamed else _IN_PROVINCES)
     year = "year(s.period_first_day)"
     con.execute(f"DELETE FROM _series_points AS s WHERE NOT {wanted.format(year=year)}")
-    written = con.execute(f"INSERT INTO series_summary {_GROUPS}").fetchall()[0][0]
+    written = _insert_groups(con)
     _keep_names(con)
     return written
+
+
+def _insert_groups(con: duckdb.DuckDBPyConnection, points: int | None = None) -> int:
+    """Insert the groups of ``_series_points`` into ``series_summary``, whole slices packed
+    up to ``points`` figures per statement; returns the rows written.
+
+    A median keeps every value of its group in memory (DuckDB cannot spill it), so one
+    statement over all the figures of a rebuild or a large refresh ran out of the writers'
+    memory cap (two million figures at 128 MB). No group crosses a slice, so grouping the
+    slices a range of them at a time gives the same rows.
+    """
+    ranges = con.execute(
+        "SELECT min(slice), max(slice) FROM ("
+        " SELECT slice, (sum(n) OVER (ORDER BY slice ROWS UNBOUNDED PRECEDING) - n) // $points"
+        " AS batch FROM (SELECT slice, count(*) AS n FROM _series_points GROUP BY slice)"
+        ") GROUP BY batch ORDER BY batch",
+        {"points": points or GROUP_POINTS},
+    ).fetchall()
+    if len(ranges) <= 1:
+        sql = f"INSERT INTO series_summary {_GROUPS.format(points='true')}"
+        return con.execute(sql).fetchall()[0][0]
+    sql = f"INSERT INTO series_summary {_GROUPS.format(points='slice BETWEEN $lo AND $hi')}"
+    return sum(con.execute(sql, {"lo": lo, "hi": hi}).fetchall()[0][0] for lo, hi in ranges)
 
 
 # The (indicator_key, unit) pairs of some articles' figures.
@@ -310,8 +335,13 @@ def _names(con: duckdb.DuckDBPyConnection, pairs: str, **params: object) -> None
 
 
 def _points(con: duckdb.DuckDBPyConnection, names: str, where: str) -> None:
+    """``_series_points``: the figures ``where`` selects, each with its slice (hashed: a
+    collision only puts two slices in the same statement of :func:`_insert_groups`)."""
     sql = _POINTS.format(names=names, where=where)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _series_points AS {sql}")
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _series_points AS SELECT *,"
+        f" hash(indicator, province_2025, year(period_first_day)) AS slice FROM ({sql})"
+    )
 
 
 def _keep_names(con: duckdb.DuckDBPyConnection) -> None:
