@@ -83,7 +83,7 @@ def describe(exc: Exception) -> tuple[int, str]:
         where = f": {exc.filename}" if exc.filename else ""
         return 2, f"error: {exc.strerror}{where}"
     if _is_duckdb(exc):
-        return 2, f"error: database: {_first_line(exc)}"
+        return 2, f"error: database: {_first_line(exc)}{_memory_hint(exc)}"
     if isinstance(exc, (ValueError, OSError)):
         return 2, f"error: {_first_line(exc)}"
     return 1, f"error: {type(exc).__name__}: {_first_line(exc)} (--debug shows where)"
@@ -91,6 +91,17 @@ def describe(exc: Exception) -> tuple[int, str]:
 
 def _is_duckdb(exc: Exception) -> bool:
     return type(exc).__module__.split(".")[0] in ("duckdb", "_duckdb")
+
+
+def _memory_hint(exc: Exception) -> str:
+    """For DuckDB running out of memory: the cap in force and how to raise it."""
+    if type(exc).__name__ != "OutOfMemoryException":
+        return ""
+    from warehouse.schema import MEMORY_ENV, WRITER_MEMORY
+
+    if os.environ.get(MEMORY_ENV):
+        return f" (${MEMORY_ENV}={os.environ[MEMORY_ENV]} caps it: raise it)"
+    return f" (writers cap it at {WRITER_MEMORY}: raise it with ${MEMORY_ENV}, e.g. 512MB)"
 
 
 MESSAGE_CHARS = 500  # an error message is one readable line, not a server's whole reply

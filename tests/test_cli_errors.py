@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from warehouse.schema import connect
+from warehouse.schema import WRITER_MEMORY, connect
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -169,3 +169,24 @@ def test_an_unusable_setting_stops_a_run_before_it_starts(
     one_line_error(done, f"{variable}={value!r}")
     assert done.returncode == 2
     assert not db.exists() and not data.exists()
+
+
+def test_running_out_of_duckdb_memory_names_the_cap_and_how_to_raise_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import duckdb
+
+    from baotinh.cli import describe
+
+    con = duckdb.connect()
+    con.execute("SET memory_limit = '4MB'")
+    with pytest.raises(duckdb.OutOfMemoryException) as raised:
+        con.execute("SELECT list(range) FROM range(10000000)").fetchall()
+    monkeypatch.delenv("BAOTINH_MEMORY_LIMIT", raising=False)
+    code, line = describe(raised.value)
+    assert code == 2 and line.startswith("error: database: Out of Memory Error")
+    hint = f"(writers cap it at {WRITER_MEMORY}: raise it with $BAOTINH_MEMORY_LIMIT, e.g. 512MB)"
+    assert line.endswith(hint)
+    monkeypatch.setenv("BAOTINH_MEMORY_LIMIT", "4MB")
+    assert describe(raised.value)[1].endswith("($BAOTINH_MEMORY_LIMIT=4MB caps it: raise it)")
+    assert "\n" not in line
