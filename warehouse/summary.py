@@ -265,8 +265,9 @@ def _recompute(con: duckdb.DuckDBPyConnection, slices: int) -> int:
         "CREATE OR REPLACE TEMP TABLE _series_years AS SELECT DISTINCT period_year AS y"
         " FROM _series_slices"
     )
+    _points(con, "_series_use", "true" if renamed else _IN_PROVINCES)
     year = "year(s.period_first_day)"
-    _points(con, "_series_use", "true" if renamed else _IN_PROVINCES, wanted.format(year=year))
+    con.execute(f"DELETE FROM _series_points AS s WHERE NOT {wanted.format(year=year)}")
     written = _insert_groups(con)
     _keep_names(con)
     return written
@@ -333,19 +334,13 @@ def _names(con: duckdb.DuckDBPyConnection, pairs: str, **params: object) -> None
     con.execute(_NAMES.format(pairs=pairs), params or None)
 
 
-def _points(con: duckdb.DuckDBPyConnection, names: str, where: str, keep: str = "true") -> None:
+def _points(con: duckdb.DuckDBPyConnection, names: str, where: str) -> None:
     """``_series_points``: the figures ``where`` selects, each with its slice (hashed: a
-    collision only puts two slices in the same statement of :func:`_insert_groups`), those
-    ``keep`` keeps (a test on those columns, the point as ``s``).
-
-    A view, not a table: each statement that reads it joins the figures again instead of
-    holding a copy of them (about 100 MB at half a million figures; spilled to disk, under
-    the writers' cap, at ten million)."""
+    collision only puts two slices in the same statement of :func:`_insert_groups`)."""
     sql = _POINTS.format(names=names, where=where)
     con.execute(
-        "CREATE OR REPLACE TEMP VIEW _series_points AS SELECT * FROM (SELECT *,"
-        f" hash(indicator, province_2025, year(period_first_day)) AS slice FROM ({sql})) AS s"
-        f" WHERE {keep}"
+        "CREATE OR REPLACE TEMP TABLE _series_points AS SELECT *,"
+        f" hash(indicator, province_2025, year(period_first_day)) AS slice FROM ({sql})"
     )
 
 
@@ -358,7 +353,6 @@ def _keep_names(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _drop(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("DROP VIEW IF EXISTS _series_points")
-    for table in ("_series_names", "_series_use", "_series_slices",
+    for table in ("_series_names", "_series_points", "_series_use", "_series_slices",
                   "_series_renamed", "_series_where", "_series_years"):  # fmt: skip
         con.execute(f"DROP TABLE IF EXISTS {table}")
