@@ -379,10 +379,10 @@ def test_papers_loading_from_threads_of_one_process_do_not_conflict(tmp_path: Pa
     assert articles == 60 and stored == live and summary == live
 
 
-def _many_figures(con, figures: int) -> None:
-    """``figures`` more figures of the budget series in Nghệ An, spread over 7,000 days (one
-    group each) and ``figures // 20`` articles: a warehouse whose grouping needs far more
-    memory than the few rows above."""
+def _many_figures(con, figures: int, days: int) -> None:
+    """``figures`` more figures of the budget series in Nghệ An, spread over ``days`` days
+    (one group each) and ``figures // 20`` articles: a warehouse whose grouping needs far
+    more memory than the few rows above."""
     articles = figures // 20
     con.execute(
         "INSERT INTO articles SELECT a.* REPLACE (a.article_id + 1 + i AS article_id,"
@@ -390,45 +390,65 @@ def _many_figures(con, figures: int) -> None:
         " WHERE a.url = 'https://baonghean.vn/a-2.html'",
         {"n": articles},
     )
-    day = "(DATE '1990-01-01' + INTERVAL (i % 7000) DAY)::DATE"
+    day = "(DATE '1000-01-01' + INTERVAL (i % $days) DAY)::DATE"
     con.execute(
         f"INSERT INTO figures SELECT f.* REPLACE (f.article_id + 1 + i % $n AS article_id,"
         f" 1000 + i AS seq, f.value + i % 997 AS value, {day} AS period_first_day,"
         f" {day} AS period_last_day, 'day' AS period_grain, {day}::VARCHAR AS period_value)"
         " FROM figures AS f, range($figures) AS t(i)"
         " WHERE f.article_id = $first AND f.seq = 0",
-        {"n": articles, "figures": figures, "first": article_id("https://baonghean.vn/a-2.html")},
+        {
+            "n": articles,
+            "figures": figures,
+            "days": days,
+            "first": article_id("https://baonghean.vn/a-2.html"),
+        },
     )
     con.execute("CHECKPOINT")
 
 
+@pytest.mark.parametrize(
+    "figures, days, cap, budget",
+    [
+        (800_000, 7_000, "64MB", 50_000),  # a median's values: ~115 figures a group
+        (200_000, 200_000, "48MB", 100_000),  # the groups themselves: a group per figure
+    ],
+    ids=["large groups", "a group per figure"],
+)
 def test_a_summary_larger_than_the_memory_cap_is_grouped_a_range_of_slices_at_a_time(
-    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    db: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    figures: int,
+    days: int,
+    cap: str,
+    budget: int,
 ) -> None:
-    """A median holds its group's values in memory: 800,000 figures grouped in one statement
-    run out of a 64 MB cap. Grouped 50,000 figures at a time, the rebuild and the refresh
-    finish under it, with the rows one uncapped statement gives."""
+    """Grouped in one statement, these figures run out of the memory cap; grouped a range
+    of slices at a time (a figure counting 1 and a group ``GROUP_WEIGHT`` more, up to the
+    budget), the rebuild and the refresh finish under it with the rows one uncapped
+    statement gives."""
     import warehouse.summary
 
     with connect(db) as con:
-        _many_figures(con, 800_000)
+        _many_figures(con, figures, days)
     capped = tmp_path / "capped.duckdb"
     capped.write_bytes(db.read_bytes())
     with connect(db) as con:  # uncapped (this machine's default), one statement
         con.execute("SET memory_limit = '4GB'")
-        monkeypatch.setattr(warehouse.summary, "GROUP_POINTS", 10**9)
+        monkeypatch.setattr(warehouse.summary, "GROUP_BUDGET", 10**9)
         con.execute("BEGIN TRANSACTION")
-        assert rebuild(con) > 7000
+        assert rebuild(con) > days
         con.execute("COMMIT")
         expected = _series(con, "series_summary")
 
-    monkeypatch.setenv("BAOTINH_MEMORY_LIMIT", "64MB")
+    monkeypatch.setenv("BAOTINH_MEMORY_LIMIT", cap)
     with connect(capped) as con:
         con.execute("BEGIN TRANSACTION")
         with pytest.raises(duckdb.OutOfMemoryException):  # the size the cap cannot hold
             rebuild(con)
         con.execute("ROLLBACK")
-        monkeypatch.setattr(warehouse.summary, "GROUP_POINTS", 50_000)
+        monkeypatch.setattr(warehouse.summary, "GROUP_BUDGET", budget)
         con.execute("BEGIN TRANSACTION")
         rebuild(con)
         con.execute("COMMIT")

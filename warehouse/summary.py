@@ -25,7 +25,10 @@ from collections.abc import Iterable
 import duckdb
 
 REFRESH_CHUNK = 2_000  # pending slices recomputed per transaction by refresh_pending
-GROUP_POINTS = 500_000  # figures grouped per statement (whole slices: a slice can exceed it)
+# What one statement of _insert_groups may group (whole slices: a slice can exceed it): a
+# figure counts 1 and a group GROUP_WEIGHT more (a group holds more memory than a figure).
+GROUP_BUDGET = 500_000
+GROUP_WEIGHT = 6
 
 # Each figure of a series with its place, indicator (through _series_names) and story.
 _POINTS = """
@@ -56,15 +59,10 @@ WHERE f.indicator_key IS NOT NULL AND {where}
 """
 
 # The groups of _series_points, as indicator_series has them. Grouping on a hash of the
-# group columns, then taking them back with any_value, is several times faster than
+# group columns (gid), then taking them back with any_value, is several times faster than
 # grouping on the ten (mostly text) columns when distinct counts are involved.
 _GROUPS = """
-WITH g AS (
-    SELECT *, hash(province, province_2025, indicator, unit, change, period_grain,
-                   period_value, period_value_to, period_first_day, period_last_day) AS gid
-    FROM _series_points
-    WHERE {points}
-)
+WITH g AS (SELECT * FROM _series_points WHERE {points})
 SELECT
     any_value(province), any_value(province_2025), any_value(indicator), min(indicator_key),
     any_value(unit), any_value(change), any_value(period_grain), any_value(period_value),
@@ -273,21 +271,28 @@ def _recompute(con: duckdb.DuckDBPyConnection, slices: int) -> int:
     return written
 
 
-def _insert_groups(con: duckdb.DuckDBPyConnection, points: int | None = None) -> int:
+def _insert_groups(con: duckdb.DuckDBPyConnection, budget: int | None = None) -> int:
     """Insert the groups of ``_series_points`` into ``series_summary``, whole slices packed
-    up to ``points`` figures per statement; returns the rows written.
+    into ranges of at most ``budget`` (a figure counts 1, a group ``GROUP_WEIGHT`` more) and
+    grouped one statement each; returns the rows written.
 
-    A median keeps every value of its group in memory (DuckDB cannot spill it), so one
-    statement over all the figures of a rebuild or a large refresh ran out of the writers'
-    memory cap (two million figures at 128 MB). No group crosses a slice, so grouping the
-    slices a range of them at a time gives the same rows.
+    A median keeps every value of its group in memory (DuckDB cannot spill it) and each
+    group holds its columns and distinct counts, so one statement over all the figures of a
+    rebuild or a large refresh ran out of the writers' memory cap: two million figures in
+    a few groups each, or a million figures each in a group of its own (a day's figure),
+    at 128 MB. No group crosses a slice, so grouping the slices a range at a time gives the
+    same rows.
     """
     ranges = con.execute(
         "SELECT min(slice), max(slice) FROM ("
-        " SELECT slice, (sum(n) OVER (ORDER BY slice ROWS UNBOUNDED PRECEDING) - n) // $points"
-        " AS batch FROM (SELECT slice, count(*) AS n FROM _series_points GROUP BY slice)"
+        " SELECT slice, (sum(cost) OVER (ORDER BY slice ROWS UNBOUNDED PRECEDING) - cost)"
+        " // $budget AS batch FROM ("
+        "  SELECT slice, sum(n) + $weight * count(*) AS cost FROM ("
+        "   SELECT slice, gid, count(*) AS n FROM _series_points GROUP BY slice, gid"
+        "  ) GROUP BY slice"
+        " )"
         ") GROUP BY batch ORDER BY batch",
-        {"points": points or GROUP_POINTS},
+        {"budget": budget or GROUP_BUDGET, "weight": GROUP_WEIGHT},
     ).fetchall()
     if len(ranges) <= 1:
         sql = f"INSERT INTO series_summary {_GROUPS.format(points='true')}"
@@ -335,12 +340,16 @@ def _names(con: duckdb.DuckDBPyConnection, pairs: str, **params: object) -> None
 
 
 def _points(con: duckdb.DuckDBPyConnection, names: str, where: str) -> None:
-    """``_series_points``: the figures ``where`` selects, each with its slice (hashed: a
-    collision only puts two slices in the same statement of :func:`_insert_groups`)."""
+    """``_series_points``: the figures ``where`` selects, each with its group (``gid``: a
+    hash of the group's columns) and its slice (hashed: a collision only puts two slices in
+    the same statement of :func:`_insert_groups`)."""
     sql = _POINTS.format(names=names, where=where)
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _series_points AS SELECT *,"
-        f" hash(indicator, province_2025, year(period_first_day)) AS slice FROM ({sql})"
+        " hash(province, province_2025, indicator, unit, change, period_grain, period_value,"
+        " period_value_to, period_first_day, period_last_day) AS gid,"
+        " hash(indicator, province_2025, year(period_first_day)) AS slice"
+        f" FROM ({sql})"
     )
 
 
