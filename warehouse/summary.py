@@ -271,10 +271,10 @@ def _recompute(con: duckdb.DuckDBPyConnection, slices: int) -> int:
     return written
 
 
-def _insert_groups(con: duckdb.DuckDBPyConnection, budget: int | None = None) -> int:
+def _insert_groups(con: duckdb.DuckDBPyConnection) -> int:
     """Insert the groups of ``_series_points`` into ``series_summary``, whole slices packed
-    into ranges of at most ``budget`` (a figure counts 1, a group ``GROUP_WEIGHT`` more) and
-    grouped one statement each; returns the rows written.
+    into ranges of at most ``GROUP_BUDGET`` (a figure counts 1, a group ``GROUP_WEIGHT``
+    more) and grouped one statement each; returns the rows written.
 
     A median keeps every value of its group in memory (DuckDB cannot spill it) and each
     group holds its columns and distinct counts, so one statement over all the figures of a
@@ -292,7 +292,7 @@ def _insert_groups(con: duckdb.DuckDBPyConnection, budget: int | None = None) ->
         "  ) GROUP BY slice"
         " )"
         ") GROUP BY batch ORDER BY batch",
-        {"budget": budget or GROUP_BUDGET, "weight": GROUP_WEIGHT},
+        {"budget": GROUP_BUDGET, "weight": GROUP_WEIGHT},
     ).fetchall()
     if len(ranges) <= 1:
         sql = f"INSERT INTO series_summary {_GROUPS.format(points='true')}"
