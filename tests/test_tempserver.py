@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from baotinh.cli import STARTUP_SECONDS
 from tests.conftest import processes_with
 
 REPO = Path(__file__).resolve().parents[1]
@@ -66,6 +67,9 @@ except RuntimeError as exc:
 def python(script: str, tmp_path: Path, **extra: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     env.update(PREFECT_HOME=str(tmp_path / "prefect"), PREFECT_SERVER_ANALYTICS_ENABLED="false")
+    # As the commands allow it (baotinh.cli): a fresh PREFECT_HOME migrates a new database
+    # first, which took more than Prefect's 20 s on a busy machine.
+    env["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] = STARTUP_SECONDS
     env.update(extra)
     done = subprocess.run(
         [sys.executable, "-c", script], cwd=REPO, env=env, capture_output=True, text=True,
