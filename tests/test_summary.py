@@ -15,11 +15,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
+import warehouse.summary
 from transforms.models import Article, Figure, Period
 from warehouse.load import FetchedPage, PageResult, article_id, load_results
 from warehouse.query import example_queries, run_query
 from warehouse.schema import connect
-from warehouse.summary import pending, rebuild, refresh_pending
+from warehouse.summary import GROUP_WEIGHT, group_budget, pending, rebuild, refresh_pending
 
 T0 = datetime(2024, 5, 2, 3, 0, tzinfo=UTC)
 BUDGET = ("thu ngân sách", "ngân sách thu")  # phrase, key: budget_revenue in VND
@@ -408,10 +409,10 @@ def _many_figures(con, figures: int, days: int) -> None:
 
 
 @pytest.mark.parametrize(
-    "figures, days, cap, budget",
+    "figures, days, cap",
     [
-        (800_000, 7_000, "64MB", 50_000),  # a median's values: ~115 figures a group
-        (200_000, 200_000, "48MB", 100_000),  # the groups themselves: a group per figure
+        (800_000, 7_000, "64MB"),  # a median's values: ~115 figures a group
+        (200_000, 200_000, "48MB"),  # the groups themselves: a group per figure
     ],
     ids=["large groups", "a group per figure"],
 )
@@ -422,21 +423,18 @@ def test_a_summary_larger_than_the_memory_cap_is_grouped_a_range_of_slices_at_a_
     figures: int,
     days: int,
     cap: str,
-    budget: int,
 ) -> None:
     """Grouped in one statement, these figures run out of the memory cap; grouped a range
     of slices at a time (a figure counting 1 and a group ``GROUP_WEIGHT`` more, up to the
-    budget), the rebuild and the refresh finish under it with the rows one uncapped
-    statement gives."""
-    import warehouse.summary
-
+    budget the cap allows), the rebuild and the refresh finish under it with the rows one
+    uncapped statement gives."""
     with connect(db) as con:
         _many_figures(con, figures, days)
     capped = tmp_path / "capped.duckdb"
     capped.write_bytes(db.read_bytes())
     with connect(db) as con:  # uncapped (this machine's default), one statement
         con.execute("SET memory_limit = '4GB'")
-        monkeypatch.setattr(warehouse.summary, "GROUP_BUDGET", 10**9)
+        assert group_budget(con) > (1 + GROUP_WEIGHT) * figures  # one statement
         con.execute("BEGIN TRANSACTION")
         assert rebuild(con) > days
         con.execute("COMMIT")
@@ -444,11 +442,15 @@ def test_a_summary_larger_than_the_memory_cap_is_grouped_a_range_of_slices_at_a_
 
     monkeypatch.setenv("BAOTINH_MEMORY_LIMIT", cap)
     with connect(capped) as con:
+        budget = group_budget(con)
+        assert budget < figures
+        monkeypatch.setattr(warehouse.summary, "GROUP_BUDGET_PER_MIB", 10**9)  # one statement
         con.execute("BEGIN TRANSACTION")
         with pytest.raises(duckdb.OutOfMemoryException):  # the size the cap cannot hold
             rebuild(con)
         con.execute("ROLLBACK")
-        monkeypatch.setattr(warehouse.summary, "GROUP_BUDGET", budget)
+        monkeypatch.undo()  # the budget the cap allows, as a writer has it
+        assert group_budget(con) == budget
         con.execute("BEGIN TRANSACTION")
         rebuild(con)
         con.execute("COMMIT")
@@ -460,3 +462,15 @@ def test_a_summary_larger_than_the_memory_cap_is_grouped_a_range_of_slices_at_a_
         refresh_pending(con)
         assert pending(con) == 0
         assert _series(con, "series_summary") == expected
+
+
+@pytest.mark.parametrize("cap", ["48MB", "128MB", "2GB", "-1"])
+def test_the_grouping_budget_follows_the_memory_cap(
+    db: Path, monkeypatch: pytest.MonkeyPatch, cap: str
+) -> None:
+    monkeypatch.setenv("BAOTINH_MEMORY_LIMIT", cap)
+    with connect(db) as con:
+        budget = group_budget(con)
+    mib = {"48MB": 48e6, "128MB": 128e6, "2GB": 2e9, "-1": 2.0**64}[cap] / 2**20
+    # DuckDB reports the cap to one decimal ("1.8 GiB"): within 5%
+    assert budget == pytest.approx(mib * warehouse.summary.GROUP_BUDGET_PER_MIB, rel=0.05)

@@ -130,9 +130,20 @@ WRITER_WAIT = 900.0
 # RAM), the checkpoints of a long load grew with the file: on a 10,000-article paper they
 # held up to 170 MB more than the batches around them, against 60 MB at 2,000. Under this cap
 # DuckDB evicts blocks it can read back and spills big sorts and aggregates to disk. Writers
-# append batches and refresh slices of the summary; they need no more.
+# append batches and refresh slices of the summary; they need no more (64 MB was too little:
+# a batch's joins with the articles of a million-article warehouse ran out of it).
 WRITER_MEMORY = "128MB"
 MEMORY_ENV = "BAOTINH_MEMORY_LIMIT"  # overrides it, and caps read-only queries too
+_SIZE = re.compile(r"([\d.]+)\s*(bytes|[KMGTPE]iB)")  # as DuckDB reports it: "122.0 MiB"
+_MIB = {
+    "bytes": 2**-20,
+    "KiB": 2**-10,
+    "MiB": 1,
+    "GiB": 2**10,
+    "TiB": 2**20,
+    "PiB": 2**30,
+    "EiB": 2**40,
+}
 
 
 def memory_limit(con: duckdb.DuckDBPyConnection, default: str | None = WRITER_MEMORY) -> None:
@@ -147,6 +158,15 @@ def memory_limit(con: duckdb.DuckDBPyConnection, default: str | None = WRITER_ME
         raise ValueError(
             f"{MEMORY_ENV}={limit!r} is not a size DuckDB reads (e.g. 512MB, 2GB): {exc}"
         ) from None
+
+
+def memory_cap_mib(con: duckdb.DuckDBPyConnection) -> float:
+    """DuckDB's memory cap in this process, in MiB (as DuckDB reports it, to one decimal)."""
+    setting = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+    size = _SIZE.fullmatch(setting.strip())
+    if size is None:
+        raise ValueError(f"DuckDB reports its memory limit as {setting!r}, not a size")
+    return float(size[1]) * _MIB[size[2]]
 
 
 @contextmanager

@@ -24,10 +24,13 @@ from collections.abc import Iterable
 
 import duckdb
 
+from warehouse.schema import memory_cap_mib
+
 REFRESH_CHUNK = 2_000  # pending slices recomputed per transaction by refresh_pending
-# What one statement of _insert_groups may group (whole slices: a slice can exceed it): a
-# figure counts 1 and a group GROUP_WEIGHT more (a group holds more memory than a figure).
-GROUP_BUDGET = 500_000
+# What one statement of _insert_groups may group (whole slices: a slice can exceed it), per
+# MiB of DuckDB's memory cap: a figure counts 1 and a group GROUP_WEIGHT more (a group holds
+# more memory than a figure). About 500,000 under the writers' 128 MB.
+GROUP_BUDGET_PER_MIB = 4_000
 GROUP_WEIGHT = 6
 
 # Each figure of a series with its place, indicator (through _series_names) and story.
@@ -273,7 +276,7 @@ def _recompute(con: duckdb.DuckDBPyConnection, slices: int) -> int:
 
 def _insert_groups(con: duckdb.DuckDBPyConnection) -> int:
     """Insert the groups of ``_series_points`` into ``series_summary``, whole slices packed
-    into ranges of at most ``GROUP_BUDGET`` (a figure counts 1, a group ``GROUP_WEIGHT``
+    into ranges of at most :func:`group_budget` (a figure counts 1, a group ``GROUP_WEIGHT``
     more) and grouped one statement each; returns the rows written.
 
     A median keeps every value of its group in memory (DuckDB cannot spill it) and each
@@ -292,13 +295,19 @@ def _insert_groups(con: duckdb.DuckDBPyConnection) -> int:
         "  ) GROUP BY slice"
         " )"
         ") GROUP BY batch ORDER BY batch",
-        {"budget": GROUP_BUDGET, "weight": GROUP_WEIGHT},
+        {"budget": group_budget(con), "weight": GROUP_WEIGHT},
     ).fetchall()
     if len(ranges) <= 1:
         sql = f"INSERT INTO series_summary {_GROUPS.format(points='true')}"
         return con.execute(sql).fetchall()[0][0]
     sql = f"INSERT INTO series_summary {_GROUPS.format(points='slice BETWEEN $lo AND $hi')}"
     return sum(con.execute(sql, {"lo": lo, "hi": hi}).fetchall()[0][0] for lo, hi in ranges)
+
+
+def group_budget(con: duckdb.DuckDBPyConnection) -> int:
+    """What one grouping statement may hold under this connection's memory cap (see
+    :data:`GROUP_BUDGET_PER_MIB`): the budget follows ``$BAOTINH_MEMORY_LIMIT``."""
+    return max(1, int(memory_cap_mib(con) * GROUP_BUDGET_PER_MIB))
 
 
 # The (indicator_key, unit) pairs of some articles' figures.
