@@ -28,9 +28,13 @@ from warehouse.schema import memory_cap_mib
 
 REFRESH_CHUNK = 2_000  # pending slices recomputed per transaction by refresh_pending
 # What one statement of _insert_groups may group (whole slices: a slice can exceed it), per
-# MiB of DuckDB's memory cap: a figure counts 1 and a group GROUP_WEIGHT more (a group holds
-# more memory than a figure). About 500,000 under the writers' 128 MB.
-GROUP_BUDGET_PER_MIB = 4_000
+# MiB of DuckDB's memory cap beyond GROUP_RESERVED_MIB: a figure counts 1 and a group
+# GROUP_WEIGHT more (a group holds more memory than a figure). About 500,000 under the
+# writers' 128 MB. Measured with one-figure groups: a statement of this cost 1.05M passed
+# and 1.75M failed under 128 MB, 0.23M passed and 0.27M failed under 48 MB; about 24 MiB of
+# a cap is not the groups', and these leave a margin of about two.
+GROUP_BUDGET_PER_MIB = 5_000
+GROUP_RESERVED_MIB = 24
 GROUP_WEIGHT = 6
 
 # Each figure of a series with its place, indicator (through _series_names) and story.
@@ -307,7 +311,7 @@ def _insert_groups(con: duckdb.DuckDBPyConnection) -> int:
 def group_budget(con: duckdb.DuckDBPyConnection) -> int:
     """What one grouping statement may hold under this connection's memory cap (see
     :data:`GROUP_BUDGET_PER_MIB`): the budget follows ``$BAOTINH_MEMORY_LIMIT``."""
-    return max(1, int(memory_cap_mib(con) * GROUP_BUDGET_PER_MIB))
+    return int(max(1.0, memory_cap_mib(con) - GROUP_RESERVED_MIB) * GROUP_BUDGET_PER_MIB)
 
 
 # The (indicator_key, unit) pairs of some articles' figures.
