@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import pickle
 import random
+import re
 from dataclasses import asdict, fields, replace
 from datetime import date
 
@@ -15,7 +16,15 @@ from transforms.figure_context import is_label, label_before, qualifier_and_chan
 from transforms.figures import extract_figures
 from transforms.lexicon import lexicon
 from transforms.models import DateMention, Figure, Period, new_date_mention, new_figure
-from transforms.numbers import _may_scale, _scale_firsts, _scale_re
+from transforms.numbers import (
+    _CASE_EXCEPTIONS,
+    _may_scale,
+    _scale_firsts,
+    _scale_re,
+    _spelled_core,
+    _spelled_re,
+    _spelled_runs,
+)
 from transforms.places import (
     _DISTRICT,
     _DISTRICT_CORE,
@@ -29,6 +38,7 @@ from transforms.segments import (
     _trimmed_spans,
     segment,
 )
+from transforms.textscan import lowered
 
 TEXT = (
     "Năm 2023, tổng thu ngân sách của tỉnh Nghệ An đạt hơn 1,5 tỷ đồng, tăng 12%."
@@ -201,3 +211,29 @@ def test_segments_shortcuts() -> None:
             s_lo, s_hi = spans["s"][max(bisect.bisect_right(seg.sentences, pos) - 1, 0)]
             c_lo, c_hi = spans["c"][max(bisect.bisect_right(seg.clauses, pos) - 1, 0)]
             assert fresh.clause(pos) == (max(c_lo, s_lo), min(c_hi, s_hi)), (text, pos)
+
+
+def test_spelled_numbers_found_in_the_lowercased_text() -> None:
+    """Number words found case-sensitively in the lowercased text, past the word-start
+    shortcut, are what the case-insensitive pattern finds in the text itself."""
+    pieces = ["hai", "Hai", "HAI", "mươi", "Năm", "năm", "ba", "Ba Đình", "khai", "trăm"]
+    pieces += ["nghìn", "TRIỆU", "không", "phẩy", "một", "mười lăm", "ſáu", "İ", "ı", "_"]
+    for text in [TEXT, *_mixed_texts(pieces)]:
+        got = [(m.span(), m.group().lower()) for m in _spelled_runs(text)]
+        assert got == [(m.span(), m.group().lower()) for m in _spelled_re().finditer(text)]
+
+
+def test_case_exceptions_of_the_number_words() -> None:
+    """A character matches a letter of the number words ignoring case exactly when
+    lowercasing turns it into that letter, but for the few that send a text down the slow
+    path; and lowercasing keeps word characters word characters."""
+    letters = sorted({c for c in _spelled_core().pattern if c.isalpha()})
+    either = re.compile("[" + "".join(letters) + "]", re.IGNORECASE)
+    for code in range(0x110000):
+        char = chr(code)
+        low = lowered(char)
+        assert char.isalnum() == low.isalnum(), hex(code)
+        if _CASE_EXCEPTIONS.match(char):
+            continue
+        if either.fullmatch(char) or low in letters:
+            assert low in letters and re.fullmatch(re.escape(low), char, re.I), hex(code)

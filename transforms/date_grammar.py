@@ -17,6 +17,7 @@ from functools import cache
 from typing import Any
 
 from transforms.date_tables import DateTables, alternation, date_tables, norm_key
+from transforms.textscan import lowered as lowered  # re-exported: the dates use it
 
 Y4 = r"\d{4}(?!\d)"
 NUM_R = r"(?![\w/]|[.,]\d)"  # a number ends here
@@ -25,14 +26,6 @@ MOD = r"(?:đầu|cuối|giữa|trung\s+tuần|thượng\s+tuần|hạ\s+tuần)
 HEAD_WINDOW = 48  # characters searched for a head before a core
 
 _NUMBER_GLUE = frozenset("/.,")
-
-
-def lowered(text: str) -> str:
-    """``text`` in lower case with the same length, so offsets carry over."""
-    low = text.lower()
-    if len(low) == len(text):
-        return low
-    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
 @dataclass(frozen=True)

@@ -23,12 +23,13 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from transforms.date_grammar import Rule, grammar, lowered, scan
+from transforms.date_grammar import Rule, grammar, scan
 from transforms.date_resolve import resolve_all
 from transforms.date_rules import HANDLERS, Atom, Context, Handler, Prefer
 from transforms.date_tables import date_tables, norm_key
 from transforms.models import DateMention
 from transforms.periods import period_start
+from transforms.textscan import lowered
 
 __all__ = ["Prefer", "extract_dates"]
 

@@ -22,6 +22,7 @@ from functools import cache, lru_cache
 from operator import attrgetter
 
 from transforms.lexicon import Lexicon, lexicon
+from transforms.textscan import at_word_starts, lowered
 
 Token = str | Decimal
 
@@ -352,6 +353,32 @@ def _spelled_re() -> re.Pattern[str]:
 
 
 @cache
+def _spelled_core() -> re.Pattern[str]:
+    """:func:`_spelled_re` for lowercased text: case-sensitive, without its two leading
+    assertions (see :func:`_spelled_runs`)."""
+    return re.compile(_spelled_re().pattern.split("(?<!\\w)", 1)[1])
+
+
+# The only characters that IGNORECASE matches to a letter of a number word although
+# lowercasing does not turn them into it (dotted capital I, dotless i, long s): checked over
+# every code point in the tests.
+_CASE_EXCEPTIONS = re.compile("[İıſ]")
+
+
+def _spelled_runs(text: str) -> list[re.Match[str]]:
+    """What ``_spelled_re().finditer(text)`` finds (offsets and lengths; the words may be
+    lowercased).
+
+    That pattern ignores case and starts with lookarounds, so the regex engine tries it at
+    every position. Its core, matched case-sensitively in the lowercased text, starts with
+    the heads' words, so the engine jumps from one of their first letters to the next; the
+    word boundary before it is tested afterwards (:func:`at_word_starts`)."""
+    if _CASE_EXCEPTIONS.search(text):
+        return list(_spelled_re().finditer(text))
+    return at_word_starts(_spelled_core(), lowered(text))
+
+
+@cache
 def _shorthand_after_re() -> re.Pattern[str]:
     """Shorthand scales glued to digits, with an optional next digit: "10k", "1tr5"."""
     return re.compile(r"(k|K|tr)(\d?)(?![^\W_])")
@@ -438,7 +465,7 @@ def scan_numbers(text: str) -> Iterator[NumberMatch]:
         else:
             total, end, scale = value, after, 1  # what _fold_scales finds there
         found.append(NumberMatch(m.start(), end, total, False, scale, m.group(), after))
-    for m in _spelled_re().finditer(text):
+    for m in _spelled_runs(text):
         match = _spelled_at(m.start(), m.group())
         if match is not None:
             found.append(match)

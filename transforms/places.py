@@ -24,6 +24,7 @@ from typing import NamedTuple
 
 from registry.provinces import provinces_before_2025
 from transforms.segments import UPPER, Segments
+from transforms.textscan import at_word_starts as _at_word_starts
 
 # Spellings in print that the package does not list, with the registry name they mean.
 _ALIASES = {
@@ -100,28 +101,6 @@ def _province_re() -> re.Pattern[str]:
 def _province_core() -> re.Pattern[str]:
     """:func:`_province_re` without its first two assertions (see :func:`_at_word_starts`)."""
     return re.compile(_province_re().pattern.split("(?<!\\w)", 1)[1])
-
-
-def _at_word_starts(core: re.Pattern[str], text: str) -> list[re.Match[str]]:
-    r"""What ``(?<!\w)`` + ``core`` finds with ``finditer`` (``core`` never matches empty).
-
-    A pattern that starts with a literal or a set of them lets the regex engine jump from
-    one possible first character to the next; the lookbehind in front of it would make the
-    engine try every position. So ``core`` is searched for alone, and a match glued to a
-    word character before it is dropped and searched past one character later, as the
-    lookbehind would have failed there (``\w`` is ``str.isalnum()`` or "_")."""
-    found = []
-    search = core.search
-    pos = 0
-    while (m := search(text, pos)) is not None:
-        start = m.start()
-        before = text[start - 1] if start else " "
-        if before.isalnum() or before == "_":
-            pos = start + 1
-        else:
-            found.append(m)
-            pos = m.end()
-    return found
 
 
 class _Mention(NamedTuple):
