@@ -33,6 +33,7 @@ from transforms.places import (
     _province_re,
 )
 from transforms.segments import (
+    _CLAUSE_END,
     _SENTENCE_END,
     _abbreviation_before,
     _trimmed_spans,
@@ -237,3 +238,13 @@ def test_case_exceptions_of_the_number_words() -> None:
             continue
         if either.fullmatch(char) or low in letters:
             assert low in letters and re.fullmatch(re.escape(low), char, re.I), hex(code)
+
+
+def test_clause_ends_from_their_first_character() -> None:
+    """Clause ends matched from their first character are those of the alternation."""
+    alternation = re.compile(r"(?:[,;:][ \t]+|[()\[\]]|[ \t][-–—][ \t]|\n)")
+    pieces = [",", ", ", ";\t", ":", " - ", " – ", "\t—\t", "-", "(", ")", "[", "]", "\n", "a"]
+    pieces += [" ", "  ", "1,5", "x"]
+    for text in [TEXT, *_mixed_texts(pieces)]:
+        got = [m.span() for m in _CLAUSE_END.finditer(text)]
+        assert got == [m.span() for m in alternation.finditer(text)], text

@@ -1,10 +1,11 @@
-"""The regular-expression grammar of Vietnamese date expressions.
+r"""The regular-expression grammar of Vietnamese date expressions.
 
 Each rule has a *core*, a pattern that starts with a digit or a fixed word so the regex
-engine can skip ahead quickly, and an optional *head*: the words that may precede the core
-("Sáng thứ Hai, ngày " before "18/12", "cuối " before "tháng 12"). Heads are matched
-backwards, in a short window before each core hit, so the optional words cost nothing
-where no date is. Patterns run on the lowercased text (same offsets, see
+engine can skip ahead quickly (a digit or a set first, as in ``\d\d{3}``: the engine does
+not skip ahead to a repeat such as ``\d{4}``), and an optional *head*: the words that may
+precede the core ("Sáng thứ Hai, ngày " before "18/12", "cuối " before "tháng 12"). Heads
+are matched backwards, in a short window before each core hit, so the optional words cost
+nothing where no date is. Patterns run on the lowercased text (same offsets, see
 :func:`lowered`); the word lists come from ``data/dates.toml``.
 """
 
@@ -263,11 +264,11 @@ def grammar() -> Grammar:
         ),
         (
             "year_range",
-            rf"(?P<y1>\d{{4}})\s*(?P<c>-|–|—|đến|tới)\s*(?:năm\s+)?(?P<y2>{Y4}){NUM_R}",
+            rf"(?P<y1>\d\d{{3}})\s*(?P<c>-|–|—|đến|tới)\s*(?:năm\s+)?(?P<y2>{Y4}){NUM_R}",
             _head(rf"(?P<sw>{alternation(t.span_words)})\s+(?:từ\s+)?(?:năm\s+)?"),
             True,
         ),
-        ("bare_year", rf"(?P<y>\d{{4}})(?!\d){NUM_R}", None, True),
+        ("bare_year", rf"(?P<y>\d\d{{3}})(?!\d){NUM_R}", None, True),
         ("relative_year", rf"năm\s+(?P<r>{rel}){W_R}", year_head, False),
         (
             "year_part",

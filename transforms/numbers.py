@@ -316,7 +316,9 @@ class NumberMatch:
         return self.scale != 1
 
 
-_DIGIT_TOKEN = re.compile(r"\d+(?:[.,]\d+)*")
+# "\d\d*" rather than "\d+": a pattern that starts with a set lets the regex engine jump
+# from one digit to the next instead of trying every position
+_DIGIT_TOKEN = re.compile(r"\d\d*(?:[.,]\d+)*")
 
 
 @cache

@@ -17,15 +17,18 @@ UPPER = "".join(c for c in map(chr, range(0x41, 0x1F00)) if c.isupper())  # Lati
 _SENTENCE_END = re.compile(
     rf"(?<=[.!?…])[\"'”»)]*[ \t]+(?=[\"'“«(\[]?[{UPPER}\d])|\n",
 )
-# _SENTENCE_END with its mark matched instead of looked behind for, so that the engine can
-# jump from one mark to the next (a lookbehind first makes it try every position): the
-# sentence starts where a match ends all the same, and a mark is never inside a previous
-# match (those end in a space, a tab or a newline).
-_SENTENCE_MARK = re.compile(
-    rf"[.!?…][\"'”»)]*[ \t]+(?=[\"'“«(\[]?[{UPPER}\d])|\n",
+# _SENTENCE_END with its mark matched instead of looked behind for, and without the line
+# ends (taken from the paragraphs), so that the engine can jump from one mark to the next
+# (a lookbehind or an alternation first makes it try every position): the sentence starts
+# where a match ends all the same, a mark is never inside a previous match (those end in a
+# space, a tab or a newline), and no match holds a newline.
+_SENTENCE_MARK = re.compile(rf"[.!?…][\"'”»)]*[ \t]+(?=[\"'“«(\[]?[{UPPER}\d])")
+_NEWLINE = re.compile(r"\n")
+# ", " ";  " ":" then spaces, a bracket, a spaced dash, a newline: each end's first character
+# is matched first, from a set (the engine jumps between those), then what follows it
+_CLAUSE_END = re.compile(
+    r"[,;:()\[\] \t\n](?:(?<=[,;:])[ \t]+|(?<=[ \t])[-–—][ \t]|(?<=[()\[\]\n]))"
 )
-# the lookahead lists every first character: the engine skips other positions fast
-_CLAUSE_END = re.compile(r"(?=[,;:()\[\] \t\n])(?:[,;:][ \t]+|[()\[\]]|[ \t][-–—][ \t]|\n)")
 _ABBREVIATION = re.compile(r"(?:\b[A-ZĐ][A-Za-zĐđ]{0,3}|\b[A-ZĐ]\.[A-ZĐ]{1,3})\.$")
 # Capitalised words that end sentences although they look like abbreviations: currency
 # codes and unit symbols ("đạt 250 triệu USD. Từ ngày ...").
@@ -112,11 +115,12 @@ def _abbreviation_before(text: str, end: int) -> bool:
 
 def segment(text: str) -> Segments:
     """Boundaries of ``text``."""
-    paragraphs = [0] + [m.end() for m in re.finditer(r"\n", text)]
-    sentences = [0]
-    for m in _SENTENCE_MARK.finditer(text):
-        if m.group() != "\n" and _abbreviation_before(text, m.start() + 1):
-            continue
-        sentences.append(m.end())
+    paragraphs = [0] + [m.end() for m in _NEWLINE.finditer(text)]
+    ends = [
+        m.end()
+        for m in _SENTENCE_MARK.finditer(text)
+        if not _abbreviation_before(text, m.start() + 1)
+    ]
+    sentences = [0, *sorted(ends + paragraphs[1:])]
     clauses = sorted({0, *sentences, *(m.end() for m in _CLAUSE_END.finditer(text))})
     return Segments(text, paragraphs, sentences, clauses)
