@@ -39,7 +39,7 @@ from transforms.segments import (
     _trimmed_spans,
     segment,
 )
-from transforms.textscan import lowered
+from transforms.textscan import lowered, trie_alternation
 
 TEXT = (
     "Năm 2023, tổng thu ngân sách của tỉnh Nghệ An đạt hơn 1,5 tỷ đồng, tăng 12%."
@@ -248,3 +248,17 @@ def test_clause_ends_from_their_first_character() -> None:
     for text in [TEXT, *_mixed_texts(pieces)]:
         got = [m.span() for m in _CLAUSE_END.finditer(text)]
         assert got == [m.span() for m in alternation.finditer(text)], text
+
+
+def test_trie_alternation_matches_the_longest_word() -> None:
+    """The trie-shaped pattern finds what the alternation of the words, longest first,
+    finds."""
+    rng = random.Random(9)
+    for _ in range(300):
+        words = {"".join(rng.choice("abc.") for _ in range(rng.randint(1, 4))) for _ in range(6)}
+        ordered = sorted(words, key=len, reverse=True)
+        alternation = re.compile("|".join(map(re.escape, ordered)))
+        trie = re.compile(trie_alternation(words))
+        for text in _mixed_texts(sorted(words), count=20, seed=rng.randrange(10**6)):
+            got = [m.span() for m in trie.finditer(text)]
+            assert got == [m.span() for m in alternation.finditer(text)], (words, text)

@@ -29,7 +29,7 @@ from transforms.date_rules import HANDLERS, Atom, Context, Handler, Prefer
 from transforms.date_tables import date_tables, norm_key
 from transforms.models import DateMention
 from transforms.periods import period_start
-from transforms.textscan import lowered
+from transforms.textscan import lowered, trie_alternation
 
 __all__ = ["Prefer", "extract_dates"]
 
@@ -135,7 +135,7 @@ def _find_all(text: str, word: str) -> list[int]:
 
 @cache
 def _needle_scan() -> tuple[re.Pattern[str], dict[str, tuple[tuple[int, str], ...]]]:
-    """One pattern for all the needles of :func:`_plan` (longest first), and for each
+    """One pattern for all the needles of :func:`_plan` (the longest at a place), and for each
     needle the other needles that can occur inside or at the head of it: ``(offset, word)``
     where ``word`` agrees with the needle's characters from ``offset`` on."""
     words = sorted({w for *_, needles in _plan() for w in needles}, key=len, reverse=True)
@@ -148,7 +148,7 @@ def _needle_scan() -> tuple[re.Pattern[str], dict[str, tuple[tuple[int, str], ..
         )
         for w in words
     }
-    return re.compile("|".join(map(re.escape, words))), inner
+    return re.compile(trie_alternation(words)), inner
 
 
 def _needle_places(low: str) -> dict[str, list[int]]:
