@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 from datetime import date, timedelta
+from functools import lru_cache
 
 from transforms.models import Grain
 
@@ -52,8 +53,10 @@ def shift(grain: Grain, first: date, count: int) -> date:
     return add_months(first, count * _MONTHS_PER[grain])
 
 
+@lru_cache(maxsize=4096)
 def period_end(grain: Grain, first: date) -> date:
-    """Last day (inclusive) of the period starting on ``first``."""
+    """Last day (inclusive) of the period starting on ``first`` (cached: the extractors ask
+    for the same few periods over and over, and the month arithmetic is not cheap)."""
     return shift(grain, first, 1) - timedelta(days=1)
 
 
