@@ -13,7 +13,7 @@ import pytest
 
 from transforms.dates import _find_all, _needle_places, _plan, extract_dates
 from transforms.figure_context import is_label, label_before, qualifier_and_change
-from transforms.figures import extract_figures
+from transforms.figures import _Blocked, extract_figures
 from transforms.lexicon import lexicon
 from transforms.models import DateMention, Figure, Period, new_date_mention, new_figure
 from transforms.numbers import (
@@ -24,6 +24,7 @@ from transforms.numbers import (
     _spelled_core,
     _spelled_re,
     _spelled_runs,
+    scan_numbers,
 )
 from transforms.places import (
     _DISTRICT,
@@ -262,3 +263,20 @@ def test_trie_alternation_matches_the_longest_word() -> None:
         for text in _mixed_texts(sorted(words), count=20, seed=rng.randrange(10**6)):
             got = [m.span() for m in trie.finditer(text)]
             assert got == [m.span() for m in alternation.finditer(text)], (words, text)
+
+
+def test_numbers_skipped_before_reading_are_those_the_reader_drops() -> None:
+    """Numbers left out by scan_numbers(skip=...) all overlap the blocked spans, which the
+    figure reader drops, and it reads every other (shorthand and spelled numbers included)."""
+    pieces = ["10k", "1tr5", "2.500", "1,5 tỷ", "hai mươi", "năm", "12/2023", "3", " ", "-"]
+    rng = random.Random(9)
+    for text in [TEXT, *_mixed_texts(pieces)]:
+        spans = [(a, a + rng.randint(1, 6)) for a in rng.sample(range(len(text)), len(text) // 5)]
+        blocked = _Blocked(spans)
+        read = list(scan_numbers(text, skip=blocked.overlaps))
+        every = list(scan_numbers(text))
+        assert all(n in every for n in read), text
+        assert all(blocked.overlaps(n.start, n.digits_end) for n in every if n not in read)
+        assert [n for n in read if not blocked.overlaps(n.start, n.digits_end)] == [
+            n for n in every if not blocked.overlaps(n.start, n.digits_end)
+        ], text

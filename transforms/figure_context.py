@@ -220,6 +220,12 @@ def _protected_re() -> re.Pattern[str]:
     return re.compile(first_chars + "(?:" + "|".join(f"(?:{p})" for p in patterns) + ")")
 
 
+_SPAN_FIRST = re.compile(r"[\d(+]")  # every protected span starts with one of these
+
+
 def protected_spans(text: str) -> list[tuple[int, int]]:
     """Spans with digits that are never figures: times of day, phones, plates, codes."""
-    return [m.span() for m in _protected_re().finditer(text)]
+    first = _SPAN_FIRST.search(text)  # found fast; the pattern itself tries every position
+    if first is None:
+        return []
+    return [m.span() for m in _protected_re().finditer(text, first.start())]

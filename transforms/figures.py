@@ -507,13 +507,18 @@ def extract_figures(
     ``dates`` are the date mentions of ``text``; computed with
     :func:`transforms.dates.extract_dates` when not given.
     """
-    numbers = list(scan_numbers(text))
-    if not numbers:
-        return []  # nothing to read: skip dates, segmenting and the rest
+    numbers: list[NumberMatch] | None = None
     if dates is None:
+        numbers = list(scan_numbers(text))
+        if not numbers:
+            return []  # nothing to read: skip dates and the rest
         dates = extract_dates(text, reference)
-    segments = segment(text)
     blocked = _Blocked([(m.start, m.end) for m in dates] + protected_spans(text))
+    if numbers is None:
+        numbers = list(scan_numbers(text, skip=blocked.overlaps))  # blocked: never figures
+        if not numbers:
+            return []  # nothing to read: skip segmenting and the rest
+    segments = segment(text)
     drafts = _without_lone_weak(_Reader(text, segments, blocked, numbers).drafts(), segments)
     if not drafts:
         return []

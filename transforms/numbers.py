@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
@@ -436,17 +436,23 @@ def _may_scale(text: str, pos: int, firsts: frozenset[str]) -> bool:
     return char.lower() in firsts
 
 
-def scan_numbers(text: str) -> Iterator[NumberMatch]:
+def scan_numbers(
+    text: str, skip: Callable[[int, int], bool] | None = None
+) -> Iterator[NumberMatch]:
     """Every number in ``text``, digits or spelled out, with scale words folded in.
 
     Only the shape of the number is checked here (thousands groups, spelled-out grammar);
     whether it is a figure, and its unit, is for the caller to decide from the context.
+    ``skip(start, digits_end)``: true for numbers to leave out (the figure extractor's
+    date mentions, clock times, phone numbers), tested before they are read where it can.
     """
     found: list[NumberMatch] = []
     suffixes = lexicon().suffixes
     shorthand_after = _shorthand_after_re().match
     scale_firsts = _scale_firsts()
     for m in _DIGIT_TOKEN.finditer(text):
+        if skip is not None and skip(m.start(), m.end()):
+            continue  # a shorthand ("10k") ends its digits later, so it is left out too
         value = parse_digits(m.group())
         if value is None:
             continue
@@ -469,7 +475,7 @@ def scan_numbers(text: str) -> Iterator[NumberMatch]:
         found.append(NumberMatch(m.start(), end, total, False, scale, m.group(), after))
     for m in _spelled_runs(text):
         match = _spelled_at(m.start(), m.group())
-        if match is not None:
+        if match is not None and (skip is None or not skip(match.start, match.digits_end)):
             found.append(match)
     found.sort(key=_START)
     return iter(found)
