@@ -61,6 +61,7 @@ class PeriodFinder:
         self._starts = [m.start for m in self._mentions]
         self._fallback = published_period(reference)
         self._memo: dict[tuple[tuple[int, int], tuple[int, int], int, int], Period] = {}
+        self._periods: dict[tuple[int, str], Period] = {}  # by mention start and rule
 
     def _within(self, lo: int, hi: int) -> list[DateMention]:
         i, j = bisect_left(self._starts, lo), bisect_right(self._starts, hi - 1)
@@ -104,9 +105,18 @@ class PeriodFinder:
         for rule, (lo, hi) in (("clause", clause), ("sentence", sentence)):
             mention = self._nearest(self._within(lo, hi), pos)
             if mention is not None:
-                return _period(mention, rule)
+                return self._period(mention, rule)
         p_lo, _ = self._segments.paragraph(pos)
         earlier = self._within(p_lo, sentence[0])
         if earlier:
-            return _period(earlier[-1], "paragraph")
+            return self._period(earlier[-1], "paragraph")
         return self._fallback
+
+    def _period(self, mention: DateMention, rule: str) -> Period:
+        """:func:`_period`, made once per mention and rule (figures of a clause, sentence
+        or paragraph mostly share it)."""
+        key = (mention.start, rule)
+        period = self._periods.get(key)
+        if period is None:
+            period = self._periods[key] = _period(mention, rule)
+        return period
