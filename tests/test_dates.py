@@ -545,7 +545,8 @@ def test_words_before_reads_backwards_as_the_tail_pattern_finds() -> None:
 def test_every_rule_hit_starts_with_one_of_its_needles() -> None:
     """A rule is scanned from the first of its needles (or digit) in the text, and not at all
     without one: every match of its core must start with one."""
-    from transforms.date_grammar import grammar, lowered
+    from transforms.date_grammar import grammar
+    from transforms.textscan import lowered
 
     texts = [
         json.loads(line)["text"]
@@ -570,8 +571,9 @@ def test_trying_rules_at_their_needles_finds_what_scanning_finds() -> None:
     """Rules with needles are tried only where one is: the same hits as a whole-text scan."""
     import random
 
-    from transforms.date_grammar import grammar, lowered, scan
+    from transforms.date_grammar import grammar, scan
     from transforms.dates import _find_all
+    from transforms.textscan import lowered
 
     texts = [
         json.loads(line)["text"]

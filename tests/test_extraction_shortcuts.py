@@ -29,7 +29,6 @@ from transforms.numbers import (
 from transforms.places import (
     _DISTRICT,
     _DISTRICT_CORE,
-    _at_word_starts,
     _province_core,
     _province_re,
 )
@@ -40,7 +39,7 @@ from transforms.segments import (
     _trimmed_spans,
     segment,
 )
-from transforms.textscan import lowered, trie_alternation
+from transforms.textscan import at_word_starts, lowered, trie_alternation
 
 TEXT = (
     "Năm 2023, tổng thu ngân sách của tỉnh Nghệ An đạt hơn 1,5 tỷ đồng, tăng 12%."
@@ -179,9 +178,9 @@ def test_place_patterns_without_lookbehind() -> None:
         "Hà",
     ]
     for text in [TEXT, *_mixed_texts(pieces)]:
-        got = [m.span() for m in _at_word_starts(_DISTRICT_CORE, text)]
+        got = [m.span() for m in at_word_starts(_DISTRICT_CORE, text)]
         assert got == [m.span() for m in _DISTRICT.finditer(text)], text
-        got = [m.span() for m in _at_word_starts(_province_core(), text)]
+        got = [m.span() for m in at_word_starts(_province_core(), text)]
         assert got == [m.span() for m in _province_re().finditer(text)], text
 
 

@@ -6,7 +6,7 @@ not skip ahead to a repeat such as ``\d{4}``), and an optional *head*: the words
 precede the core ("Sáng thứ Hai, ngày " before "18/12", "cuối " before "tháng 12"). Heads
 are matched backwards, in a short window before each core hit, so the optional words cost
 nothing where no date is. Patterns run on the lowercased text (same offsets, see
-:func:`lowered`); the word lists come from ``data/dates.toml``.
+:func:`transforms.textscan.lowered`); the word lists come from ``data/dates.toml``.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from functools import cache
 from typing import Any
 
 from transforms.date_tables import DateTables, alternation, date_tables, norm_key
-from transforms.textscan import lowered as lowered  # re-exported: the dates use it
 
 Y4 = r"\d{4}(?!\d)"
 NUM_R = r"(?![\w/]|[.,]\d)"  # a number ends here

@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 from registry.provinces import provinces_before_2025
 from transforms.segments import UPPER, Segments
-from transforms.textscan import at_word_starts as _at_word_starts
+from transforms.textscan import at_word_starts
 
 # Spellings in print that the package does not list, with the registry name they mean.
 _ALIASES = {
@@ -99,7 +99,7 @@ def _province_re() -> re.Pattern[str]:
 
 @cache
 def _province_core() -> re.Pattern[str]:
-    """:func:`_province_re` without its first two assertions (see :func:`_at_word_starts`)."""
+    """:func:`_province_re` without its first two assertions (see :func:`at_word_starts`)."""
     return re.compile(_province_re().pattern.split("(?<!\\w)", 1)[1])
 
 
@@ -112,7 +112,7 @@ class _Mention(NamedTuple):
 def province_mentions(text: str) -> list[tuple[int, int, str]]:
     """``(start, end, registry name)`` of every province named in ``text``."""
     out = []
-    for m in _at_word_starts(_province_core(), text):
+    for m in at_word_starts(_province_core(), text):
         if _BEFORE_LOWER_UNIT.search(text, max(0, m.start() - 12), m.start()):
             continue  # "huyện Hòa Bình": a district that shares a province's name
         out.append((m.start(), m.end(), province_spellings()[m.group()]))
@@ -123,7 +123,7 @@ def district_mentions(text: str) -> list[tuple[int, int, str]]:
     """``(start, end, "huyện X")`` of districts, towns and communes named in ``text``."""
     out = []
     spellings = province_spellings()
-    for m in _at_word_starts(_DISTRICT_CORE, text):
+    for m in at_word_starts(_DISTRICT_CORE, text):
         unit, name = m.group("unit"), m.group("name")
         if unit.lower().startswith(("thành phố", "tp")) and name in spellings:
             continue  # "thành phố Cần Thơ": the province itself
