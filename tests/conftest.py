@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -10,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -90,8 +93,26 @@ def run_demo(folder: Path) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="session")
-def demo_run(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
-    """The demo, once for the session: its folder (``w.duckdb``, ``data``) and the finished
-    command. Tests that change the warehouse work on a copy."""
-    folder = tmp_path_factory.mktemp("demo")
-    return folder, run_demo(folder)
+def demo_run(tmp_path_factory, worker_id: str) -> tuple[Path, subprocess.CompletedProcess]:
+    """The demo, once for the whole test run: its folder (``w.duckdb``, ``data``) and the
+    finished command. Tests only read it; those that change the warehouse work on a copy.
+
+    Under pytest-xdist every worker has its own session: the first worker to ask runs the
+    demo under a file lock in the run's shared temporary folder and records the command's
+    result there; the others wait for the lock and read it (one demo, not one per worker).
+    """
+    if worker_id == "master":  # no xdist
+        folder = tmp_path_factory.mktemp("demo")
+        return folder, run_demo(folder)
+    shared = tmp_path_factory.getbasetemp().parent
+    folder, record = shared / "demo", shared / "demo.json"
+    with FileLock(str(shared / "demo.lock")):
+        if record.exists():
+            done = json.loads(record.read_text(encoding="utf-8"))
+            return folder, subprocess.CompletedProcess(**done)
+        shutil.rmtree(folder, ignore_errors=True)  # a worker's demo that failed half way
+        folder.mkdir()
+        finished = run_demo(folder)
+        fields = ("args", "returncode", "stdout", "stderr")
+        record.write_text(json.dumps({f: getattr(finished, f) for f in fields}), "utf-8")
+        return folder, finished
