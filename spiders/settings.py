@@ -28,6 +28,11 @@ DEFAULT_REQUEST_HEADERS = {
 ROBOTSTXT_OBEY = True
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# Scrapy checks every callback for a generator that returns a value by parsing its source;
+# its cache holds the bound method weakly and each request's bound method dies with it, so
+# every response re-read and re-parsed the spider's source (about 6% of a crawl's CPU).
+# tests/test_spider.py makes the same check once on the spider's callbacks.
+WARN_ON_GENERATOR_RETURN_VALUE = False
 
 CONCURRENT_REQUESTS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 2

@@ -180,3 +180,22 @@ def _identities(outcome: CrawlOutcome) -> set[str]:
         return set()
     pages = read_pages(outcome.warc, frozenset({"article"}))
     return {normalize_url("https://baonghean.vn" + urlsplit(p.url).path) for p in pages}
+
+
+def test_no_callback_is_a_generator_returning_a_value() -> None:
+    """Scrapy's own check of this runs per response, and is switched off (its cost: see
+    ``WARN_ON_GENERATOR_RETURN_VALUE`` in spiders/settings.py): a value returned by a
+    generator callback would be silently lost, so every callback is checked here instead."""
+    import inspect
+
+    from scrapy.utils.misc import is_generator_with_return_value
+
+    from spiders.news import NewsSpider
+
+    callbacks = [
+        member
+        for name, member in inspect.getmembers(NewsSpider, inspect.isfunction)
+        if name.startswith("parse")
+    ]
+    assert len(callbacks) >= 4  # listings, feeds, sitemaps, articles
+    assert [c.__name__ for c in callbacks if is_generator_with_return_value(c)] == []
