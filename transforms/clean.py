@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Collection, Sequence
 from datetime import date, datetime
@@ -42,6 +41,7 @@ from transforms.dom import (
 from transforms.htmlparse import repair_html
 from transforms.htmltext import Paragraph, paragraphs
 from transforms.models import Article
+from transforms.nfc import to_nfc
 from transforms.pagekind import kind_of_tree
 from transforms.pagemeta import PageMeta, jsonld_names, read_page_meta, types_of
 from transforms.pubdate import Window, publication_time
@@ -198,8 +198,7 @@ def clean_article(
 def _parse(html: str) -> HtmlElement:
     if not isinstance(html, str):
         raise TypeError("clean_article takes decoded text (response.text), not bytes")
-    if not unicodedata.is_normalized("NFC", html):
-        html = unicodedata.normalize("NFC", html)
+    html = to_nfc(html)
     root = trafilatura.load_html(repair_html(html)) if html.strip() else None
     if root is None:
         raise NotAnArticle("empty or unparseable HTML")

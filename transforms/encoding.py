@@ -17,11 +17,12 @@ import codecs
 import re
 import tomllib
 import unicodedata
-from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+
+from transforms.nfc import to_nfc
 
 CLEAN = 0.02  # a decoding this odd or less is accepted at once
 MAX_ODD = 0.1  # the best decoding must be at most this odd
@@ -52,7 +53,8 @@ _ALIASES = {
 _CHARSET = re.compile(rb"""charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _META = re.compile(rb"<meta\b[^>]*>", re.IGNORECASE)
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
-_ASCII_RUNS = re.compile(r"[\x00-\x7f]+")
+_ALL_ASCII = bytes(range(0x80))
+_ASCII_LETTERS = bytes(c for c in range(0x80) if chr(c).isalpha())
 
 _TONES = "\u0300\u0301\u0309\u0303\u0323"
 _VOWELS = "aăâeêioôơuưy"
@@ -105,16 +107,26 @@ def oddness(text: str) -> float:
 
     Words holding two tone marks ("ngýõÌi", windows-1258 read as windows-1252) count as one
     odd character each. Other scripts (Chinese, Khmer) are not judged.
+
+    Both counts work on the text's UTF-8 bytes with ASCII taken out by ``bytes.translate``
+    (no byte of a multi-byte character is ASCII, so what is left decodes to the text's
+    non-ASCII characters): a page is mostly ASCII markup, which a scan of the whole text
+    would walk character by character.
     """
-    counts = Counter(_ASCII_RUNS.sub("", text))
+    data = text.encode("utf-8", "surrogatepass")
+    non_ascii = data.translate(None, _ALL_ASCII).decode("utf-8", "surrogatepass")
     judged = odd = 0
-    for char, n in counts.items():
+    for char in set(non_ascii):
         if _judged(char):
+            n = non_ascii.count(char)
             judged += n
             odd += 0 if char in _FINE else n
     if not judged:
         return 0.0
-    odd += len(_TWO_TONES.findall(text))
+    # The same words for _TWO_TONES with their ASCII letters dropped: inside a word they only
+    # join its letters; any other ASCII character still parts words.
+    words = data.translate(None, _ASCII_LETTERS)
+    odd += len(_TWO_TONES.findall(words.decode("utf-8", "surrogatepass")))
     return min(1.0, odd / judged)
 
 
@@ -271,7 +283,7 @@ def decode_page(body: bytes, content_type: str | None = None) -> Decoded:
         except (UnicodeDecodeError, LookupError):
             continue
         for label, reading in _readings(name, text):
-            reading = unicodedata.normalize("NFC", reading)
+            reading = to_nfc(reading)
             found = Decoded(reading, label, said, oddness(reading))
             if best is None or found.oddness < best.oddness:
                 best = found
