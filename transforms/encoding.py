@@ -17,6 +17,7 @@ import codecs
 import re
 import tomllib
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -116,9 +117,8 @@ def oddness(text: str) -> float:
     data = text.encode("utf-8", "surrogatepass")
     non_ascii = data.translate(None, _ALL_ASCII).decode("utf-8", "surrogatepass")
     judged = odd = 0
-    for char in set(non_ascii):
+    for char, n in Counter(non_ascii).items():
         if _judged(char):
-            n = non_ascii.count(char)
             judged += n
             odd += 0 if char in _FINE else n
     if not judged:
