@@ -93,8 +93,7 @@ def process_pages(
                 if result.skip_reason:
                     level = logging.WARNING if result.quarantined else logging.INFO
                     log.log(level, "skipped %s: %s", result.page.url, result.skip_reason)
-            kept.touch()
-            with connect(db_path) as con:
+            with kept.batch(), connect(db_path) as con:
                 totals.add(load_results(con, paper.key, batch, EXTRACTOR_VERSION, force=force))
     return totals
 

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from warehouse.schema import connect, scalar
+from warehouse.schema import KeptOpen, connect, scalar
 
 LOADER = r"""
-import sys, time
+import contextlib, sys, time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from transforms.models import Article, Figure, Period
@@ -39,9 +39,8 @@ for lo in range(first, last, per_batch):
         figures = [Figure(f"{k} hộ", k, k + 4, k + 1, "hộ", "hộ", "count", period=period)
                    for k in range(3)]
         results.append(PageResult(page, article, (), figures))
-    if kept:
-        kept.touch()
-    with connect(db) as con:  # the file is held for this batch only (unless kept open)
+    # the file is held for this batch only (unless kept open)
+    with kept.batch() if kept else contextlib.nullcontext(), connect(db) as con:
         load_results(con, "baonghean", results, "1")
         time.sleep(hold)
 if kept:
@@ -105,3 +104,28 @@ def test_two_loads_started_together_both_finish_with_nothing_lost_or_doubled(
             == 1350
         )
         assert scalar(con, "SELECT count(*) FROM pages") == 450
+
+
+def _checkpointed(db: Path) -> bool:
+    """Whether everything written is in the file itself (its write-ahead log is empty)."""
+    wal = Path(f"{db}.wal")
+    return not wal.exists() or wal.stat().st_size == 0
+
+
+def test_a_batch_longer_than_the_idle_time_keeps_the_file_open(tmp_path: Path) -> None:
+    """Letting the file go checkpoints it; a batch that outlasts the idle time is not a pause
+    (the time without a batch counts from a batch's end), and a real pause still lets go."""
+    db = tmp_path / "w.duckdb"
+    with connect(db) as con:
+        con.execute("CHECKPOINT")
+    with KeptOpen(db, idle=0.2) as kept:
+        with kept.batch(), connect(db) as con:
+            con.execute("CREATE TABLE written AS SELECT range AS x FROM range(1000)")
+            time.sleep(1.0)  # five times the idle time, inside the batch
+        assert not _checkpointed(db)  # still held: the batch's close wrote nothing
+        deadline = time.monotonic() + 10
+        while not _checkpointed(db) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _checkpointed(db)  # let go after the pause, and checkpointed then
+    with connect(db, read_only=True) as con:
+        assert scalar(con, "SELECT count(*) FROM written") == 1000

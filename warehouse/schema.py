@@ -271,7 +271,11 @@ def _others_waiting(path: Path) -> bool:
     return any(pid != mine and _alive(pid) for pid in pids)
 
 
-KEEP_IDLE = 2.0  # seconds without a batch after which a kept-open file is let go
+# Seconds after a batch's end, with no batch since, after which a kept-open file is let go:
+# longer than a batch of pages takes to gather while a fast crawl feeds it (letting the file
+# go checkpoints it, each time), short beside a polite crawl's pace. Processes that want the
+# file say so and are let in at once.
+KEEP_IDLE = 10.0
 
 
 class KeptOpen:
@@ -284,12 +288,14 @@ class KeptOpen:
     get in, as soon as another process says it is waiting (its marker), after :data:`KEEP_IDLE`
     seconds without a batch (a slow crawl, a pause), and at the end. :meth:`touch`, before
     each batch, opens it again when no other process is waiting; it never waits for the file.
+    Batches run inside :meth:`batch`: a batch that takes long is not taken for a pause.
     """
 
     def __init__(self, path: Path, idle: float = KEEP_IDLE) -> None:
         self.path, self.idle = path, idle
         self._con: duckdb.DuckDBPyConnection | None = None
         self._used = time.monotonic()
+        self._busy = False
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._watch = threading.Thread(target=self._run, name="warehouse-keep", daemon=True)
@@ -306,6 +312,20 @@ class KeptOpen:
                 else:
                     memory_limit(self._con)
 
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Around one batch: :meth:`touch` first, and the time without a batch counted
+        from its end, so a slow batch does not have the file let go under it."""
+        self.touch()
+        with self._lock:
+            self._busy = True
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._busy = False
+                self._used = time.monotonic()
+
     def close(self) -> None:
         self._stop.set()
         self._watch.join()
@@ -319,7 +339,7 @@ class KeptOpen:
 
     def _run(self) -> None:
         while not self._stop.wait(READER_POLL):
-            idle = time.monotonic() - self._used > self.idle
+            idle = not self._busy and time.monotonic() - self._used > self.idle
             if self._con is not None and (idle or _others_waiting(self.path)):
                 self._release()
 
