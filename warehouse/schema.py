@@ -286,9 +286,10 @@ class KeptOpen:
     connection is cheap and its close does not checkpoint (write the batch's log into the
     file), which was most of a batch's cost. The file is let go, so that other processes
     get in, as soon as another process says it is waiting (its marker), after :data:`KEEP_IDLE`
-    seconds without a batch (a slow crawl, a pause), and at the end. :meth:`touch`, before
-    each batch, opens it again when no other process is waiting; it never waits for the file.
-    Batches run inside :meth:`batch`: a batch that takes long is not taken for a pause.
+    seconds without a batch (a slow crawl, a pause; counted from a batch's end, so a batch
+    that takes long is not taken for one), and at the end. Each batch runs inside
+    :meth:`batch`, which opens the file again when no other process is waiting; it never
+    waits for the file.
     """
 
     def __init__(self, path: Path, idle: float = KEEP_IDLE) -> None:
@@ -301,9 +302,12 @@ class KeptOpen:
         self._watch = threading.Thread(target=self._run, name="warehouse-keep", daemon=True)
         self._watch.start()
 
-    def touch(self) -> None:
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Around one batch: the file held again if it was let go (and nobody waits for
+        it), and not let go for idleness until the batch has ended."""
         with self._lock:
-            self._used = time.monotonic()
+            self._busy = True
             if self._con is None and not _others_waiting(self.path):
                 try:
                     self._con = duckdb.connect(str(self.path))
@@ -311,14 +315,6 @@ class KeptOpen:
                     self._con = None  # another process has the file: batches wait as usual
                 else:
                     memory_limit(self._con)
-
-    @contextmanager
-    def batch(self) -> Iterator[None]:
-        """Around one batch: :meth:`touch` first, and the time without a batch counted
-        from its end, so a slow batch does not have the file let go under it."""
-        self.touch()
-        with self._lock:
-            self._busy = True
         try:
             yield
         finally:
