@@ -41,12 +41,25 @@ SECTIONS: list[tuple[str, Callable[[list[str]], int]]] = [
 NAMES = {title.split(":")[0].split()[0].lower(): i for i, (title, _) in enumerate(SECTIONS)}
 
 
+USAGE = f"""usage: python -m bench [SECTION [ARGS...]]
+
+Without SECTION: every section, and docs/quality.md rewritten.
+SECTION, one of {", ".join(NAMES)}: that section alone (its own --help lists its ARGS),
+printed only."""
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] in NAMES:
         title, run = SECTIONS[NAMES[argv[0]]]
         print(f"\n=== {title} ===\n", flush=True)
         return run(argv[1:])
+    if argv:  # "--help", or a section that does not exist: never a whole bench by mistake
+        asked_for_help = argv[0] in ("-h", "--help")
+        print(USAGE, file=sys.stdout if asked_for_help else sys.stderr)
+        if not asked_for_help:
+            print(f"python -m bench: unknown section {argv[0]!r}", file=sys.stderr)
+        return 0 if asked_for_help else 2
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     parts = [
         "# Quality and speed",
