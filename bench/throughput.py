@@ -34,6 +34,7 @@ from datetime import date
 from pathlib import Path
 
 from bench import sitegen
+from bench.extraction import figures_per_kb, load_extractors
 
 RESULTS = Path(__file__).with_name("results.json")
 REFERENCE_SAMPLE = 300  # pages timed for the single-process references
@@ -290,6 +291,7 @@ def measure(articles: int, tmp: Path) -> list[Row]:
     paragraphs = paragraphs_of(texts)
     extraction = extraction_rate(paragraphs)
     per_article = extraction_rate(texts)
+    density = figures_per_kb(texts, load_extractors())
     duck = duckling_rate(paragraphs)
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     env.update(
@@ -314,7 +316,12 @@ def measure(articles: int, tmp: Path) -> list[Row]:
     replay_seconds, _, replay_numbers = run_cli([*replay, *replay_storage], env)
     plain, wrapped = orchestration(warcs[0], gen.registry, tmp)
     peak = memory.peak
-    print(f"\n{articles} articles: the run's process tree at its peak ({peak / 1e6:.0f} MB)")
+    kb_each = sum(len(t.encode("utf-8")) for t in texts) / 1000 / len(texts)
+    print(
+        f"\n{articles} articles: their text {kb_each:.1f} KB an article, {density:.1f} figures/KB"
+        " (extraction's MB/s falls as figures/KB rise; `bench dates` times real article text)"
+    )
+    print(f"{articles} articles: the run's process tree at its peak ({peak / 1e6:.0f} MB)")
     for rss, role in memory.at_peak:
         print(f"  {rss / 1e6:7.1f} MB  {role}")
     cpu = memory.cpu_by_role()
