@@ -369,11 +369,13 @@ def publication_time(
     """
     window = window or Window()
     index = index or DocIndex(root)
-    candidates = list(_candidates(root, url, layout, meta, anchor, index))
+    # Worked out in order, only as far as the answer needs: most pages are settled by their
+    # first candidate (JSON-LD or meta); only a UTC stamp is checked against all the others.
+    candidates = _InOrder(_candidates(root, url, layout, meta, anchor, index))
     rejected: list[str] = []
     first: PublishedDate | None = None
     for candidate in candidates:
-        found = _reconciled(candidate, candidates)
+        found = _reconciled(candidate, candidates.all() if candidate.local is not None else [])
         refusal = window.refusal(found)
         if refusal:
             rejected.append(refusal)
@@ -394,6 +396,30 @@ def publication_time(
     if refusal:
         return PublicationTime(None, (*rejected, refusal))
     return PublicationTime(guess, tuple(rejected))
+
+
+class _InOrder:
+    """The candidates of a page, each worked out when first asked for."""
+
+    def __init__(self, pending: Iterator[_Candidate]) -> None:
+        self._pending = pending
+        self._seen: list[_Candidate] = []
+
+    def __iter__(self) -> Iterator[_Candidate]:
+        i = 0
+        while True:
+            if i == len(self._seen):
+                candidate = next(self._pending, None)
+                if candidate is None:
+                    return
+                self._seen.append(candidate)
+            yield self._seen[i]
+            i += 1
+
+    def all(self) -> list[_Candidate]:
+        """Every candidate of the page, in order."""
+        self._seen.extend(self._pending)
+        return self._seen
 
 
 def _reconciled(candidate: _Candidate, others: list[_Candidate]) -> PublishedDate:
