@@ -393,6 +393,11 @@ def find_author(
     candidates.extend(
         tag.content for key in AUTHOR_META_KEYS for tag in meta.all(key) if tag.in_head
     )
+    for candidate in candidates:
+        name = _clean_author(candidate, meta, host)
+        if name:
+            return name
+    # last, and only when the page names no author otherwise: a walk of the whole page
     elements = [
         el
         for el in root.iter()
@@ -402,13 +407,7 @@ def find_author(
         and not in_foreign_context(el, anchor)
     ]
     nearest = index.nearest(elements, anchor)
-    if nearest is not None:
-        candidates.append(text_of(nearest))
-    for candidate in candidates:
-        name = _clean_author(candidate, meta, host)
-        if name:
-            return name
-    return None
+    return None if nearest is None else _clean_author(text_of(nearest), meta, host)
 
 
 def _clean_author(value: str, meta: PageMeta, host: str) -> str | None:
