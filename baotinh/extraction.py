@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from registry import site_for_url
 from transforms.clean import clean_article
 from transforms.dates import extract_dates
-from transforms.figures import extract_figures
+from transforms.figures import extract_figures, with_bounded_sentence
 from transforms.models import to_json_dict
 
 DATE_FIELDS = ("text", "start", "end", "value", "grain", "first_day", "last_day", "relative")
@@ -52,7 +52,9 @@ def extract_report(
     report["dates"] = [
         {k: v for k, v in to_json_dict(d).items() if k in DATE_FIELDS} for d in dates
     ]
-    report["figures"] = [to_json_dict(f) for f in figures]
+    # sentences bounded as the warehouse stores them: a text of one endless "sentence" of
+    # numbers would otherwise print it again with each of its figures
+    report["figures"] = [to_json_dict(with_bounded_sentence(f, text)) for f in figures]
     return report
 
 

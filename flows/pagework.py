@@ -17,8 +17,8 @@ from spiders.warc import ArchivedPage
 from transforms.clean import NotAnArticle, clean_article
 from transforms.dates import extract_dates
 from transforms.encoding import UndecodablePage
-from transforms.figures import extract_figures
-from transforms.models import Article, Figure
+from transforms.figures import extract_figures, with_bounded_sentence
+from transforms.models import Article
 from transforms.urls import normalize_url
 from warehouse.records import FetchedPage, PageResult
 
@@ -75,21 +75,8 @@ def extract_page(result: PageResult) -> PageResult:
     text = result.article.text
     reference = reference_date(result)
     dates = extract_dates(text, reference)
-    figures = [_bounded(f, text) for f in extract_figures(text, reference, dates)]
+    figures = [with_bounded_sentence(f, text) for f in extract_figures(text, reference, dates)]
     return replace(result, dates=dates, figures=figures)
-
-
-MAX_SENTENCE_CHARS = 1000  # a figure keeps at most this much of its sentence
-
-
-def _bounded(figure: Figure, text: str) -> Figure:
-    """The figure with a sentence no longer than :data:`MAX_SENTENCE_CHARS`: a window of the
-    text around it, so a page's memory is bounded by the page, not by figures × sentence."""
-    if figure.sentence is None or len(figure.sentence) <= MAX_SENTENCE_CHARS:
-        return figure
-    half = (MAX_SENTENCE_CHARS - (figure.end - figure.start)) // 2
-    start = max(0, figure.start - max(half, 0))
-    return replace(figure, sentence=text[start : start + MAX_SENTENCE_CHARS])
 
 
 def _origin(page: ArchivedPage, paper: Site) -> str:

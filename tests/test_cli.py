@@ -57,6 +57,20 @@ def test_extract_json_follows_the_contract(capsys, tmp_path: Path) -> None:
     assert isinstance(figures["87.323 lượt người"][0], int)  # a plain JSON number
 
 
+def test_extract_bounds_the_sentence_each_figure_carries(capsys, tmp_path: Path) -> None:
+    """A text of one endless "sentence" of numbers: each figure keeps a window of it, as the
+    warehouse does, so the output grows with the text, not with figures x sentence."""
+    from transforms.figures import MAX_SENTENCE_CHARS
+
+    source = tmp_path / "bang.txt"
+    source.write_text("tăng 12,3% " * 3000, encoding="utf-8")
+    code, out, _ = _run(capsys, "extract", "--published", "2021-12-20", "--json", str(source))
+    figures = json.loads(out)["figures"]
+    assert code == 0 and len(figures) == 3000
+    assert max(len(f["sentence"]) for f in figures) <= MAX_SENTENCE_CHARS
+    assert all(f["text"] in f["sentence"] for f in figures)
+
+
 def test_extract_reads_stdin_and_prints_a_listing(capsys, monkeypatch) -> None:
     monkeypatch.setattr(sys, "stdin", io.StringIO(SENTENCE))
     code, out, _ = _run(capsys, "extract", "--published", "2021-12-20", "-")

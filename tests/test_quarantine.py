@@ -22,6 +22,7 @@ from registry import get_site
 from samples.server import SAMPLE_SITES, LocalSite
 from spiders.imports import read_import
 from spiders.warc import ArchivedPage
+from transforms.figures import MAX_SENTENCE_CHARS
 from warehouse.load import PageResult
 from warehouse.schema import connect
 
@@ -125,7 +126,7 @@ def poison_page() -> bytes:
 def test_a_poison_page_in_a_run_is_quarantined_and_the_rest_loads(
     prefect_harness, tmp_path: Path, monkeypatch
 ) -> None:
-    from flows import pagework, processing
+    from flows import processing
     from flows.pipeline import pipeline
 
     monkeypatch.setattr(processing, "_POOL", PagePool(2, Budget(seconds=5.0)))
@@ -154,5 +155,5 @@ def test_a_poison_page_in_a_run_is_quarantined_and_the_rest_loads(
     poisoned = [row for row in pages if row[0].endswith(poison)]
     assert len(poisoned) == 1
     assert poisoned[0][1] is not None or poisoned[0][2].startswith("quarantined:")
-    assert longest <= pagework.MAX_SENTENCE_CHARS
+    assert longest <= MAX_SENTENCE_CHARS
     assert loaded == [(1, 25)]

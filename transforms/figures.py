@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -455,6 +455,7 @@ def _contexts(
 ) -> list[_Context]:
     """Group, indicator, sentence and period of each draft (shared within a group)."""
     groups = _groups(text, drafts)
+    sentences: dict[int, str] = {}  # one string per sentence, however many figures it holds
     holes = sorted((m.start, m.end) for m in dates)
     hole_starts = [lo for lo, _ in holes]
     out: list[_Context] = []
@@ -477,7 +478,9 @@ def _contexts(
             after=(last.end, min(s_hi, max(next_start, last.end))),
             holes=nearby,
         )
-        sentence = text[s_lo:s_hi]
+        sentence = sentences.get(s_lo)
+        if sentence is None:
+            sentence = sentences[s_lo] = text[s_lo:s_hi]
         if indicator is None and first.change and out and out[-1].sentence == sentence:
             indicator = out[-1].indicator  # "doanh thu đạt 5 tỷ đồng, tăng 12%"
         period = periods.period_at(first.start, clause_span, sentence_span)
@@ -497,6 +500,20 @@ def _without_lone_weak(drafts: list[_Draft], segments: Segments) -> list[_Draft]
         return drafts
     counting = {segments.sentence(d.start) for d in drafts if not d.weak and d.unit.kind == "count"}
     return [d for d in drafts if not d.weak or segments.sentence(d.start) in counting]
+
+
+MAX_SENTENCE_CHARS = 1000  # what a figure keeps of its sentence when its sentence is bounded
+
+
+def with_bounded_sentence(figure: Figure, text: str) -> Figure:
+    """``figure`` with a sentence of at most :data:`MAX_SENTENCE_CHARS`: a window of ``text``
+    around it when its sentence is longer, so what figures hold grows with the text, not with
+    figures × sentence (a page of one endless "sentence" of numbers)."""
+    if figure.sentence is None or len(figure.sentence) <= MAX_SENTENCE_CHARS:
+        return figure
+    half = (MAX_SENTENCE_CHARS - (figure.end - figure.start)) // 2
+    start = max(0, figure.start - max(half, 0))
+    return replace(figure, sentence=text[start : start + MAX_SENTENCE_CHARS])
 
 
 def extract_figures(
