@@ -189,9 +189,13 @@ def load_archive(
 
 
 def read_url_list(path: str | Path) -> list[str]:
-    """The URLs of a file, one a line; blank lines and ``#`` comments are left out."""
-    with open(path, encoding="utf-8") as fh:
-        return [line.strip() for line in fh if line.strip() and not line.startswith("#")]
+    """The URLs of a file, one a line; blank lines and ``#`` comments are left out.
+    ValueError names a file that is not UTF-8 text."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return [line.strip() for line in fh if line.strip() and not line.startswith("#")]
+    except UnicodeDecodeError:
+        raise ValueError(f"{path} is not UTF-8 text: give a list of URLs, one a line") from None
 
 
 @flow(name="pipeline", flow_run_name=_child_run_name)

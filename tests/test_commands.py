@@ -146,6 +146,39 @@ def test_run_refuses_one_base_url_for_several_papers(capfd, tmp_path: Path) -> N
     assert not (tmp_path / "w.duckdb").exists()
 
 
+@pytest.mark.parametrize(
+    ("arguments", "why"),
+    [
+        (["--urls", "EMPTY"], "lists no URL: nothing to fetch"),  # never a whole crawl instead
+        (["--urls", "BINARY"], "is not UTF-8 text"),
+        (["--site", " , "], "names no paper"),
+        (["--url", "baomau-cantho.test/a-1.html"], "is not an http:// or https:// URL"),
+        (["--url", "ftp://baomau-cantho.test/a-1.html"], "is not an http:// or https:// URL"),
+    ],
+)
+def test_run_refuses_what_would_fetch_something_else(
+    capfd, tmp_path: Path, arguments: list[str], why: str
+) -> None:
+    (tmp_path / "empty.txt").write_text("# nothing here\n\n", encoding="utf-8")
+    (tmp_path / "binary.txt").write_bytes(b"\xff\xfe\x00http")
+    files = {"EMPTY": str(tmp_path / "empty.txt"), "BINARY": str(tmp_path / "binary.txt")}
+    arguments = [files.get(a, a) for a in arguments]
+    code, out, err = run(capfd, "run", *arguments, "--registry", REGISTRY, *storage(tmp_path))
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert why in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "w.duckdb").exists()
+
+
+@pytest.mark.parametrize("command", ["run", "check-site"])
+def test_a_base_url_that_is_not_http_is_an_argument_error(capfd, command: str) -> None:
+    key = ["--site", "mau-cantho"] if command == "run" else ["mau-cantho"]
+    with pytest.raises(SystemExit) as exit_:
+        main([command, *key, "--registry", REGISTRY, "--base-url", "ftp://127.0.0.1:9"])
+    _, err = capfd.readouterr()
+    assert exit_.value.code == 2
+    assert "is not an http:// or https:// address" in err and "Traceback" not in err
+
+
 def test_run_refuses_a_negative_article_cap(capfd) -> None:
     with pytest.raises(SystemExit) as exit_:
         main(["run", "--site", "mau-cantho", "--max-articles", "-5"])

@@ -27,6 +27,17 @@ def registry_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def http_origin(text: str) -> str:
+    """An ``http://`` or ``https://`` address with a host (``--base-url``): anything else
+    would leave the crawler waiting on a scheme it cannot fetch."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(text.strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an http:// or https:// address")
+    return text.strip()
+
+
 def positive(text: str) -> int:
     value = int(text)
     if value < 1:

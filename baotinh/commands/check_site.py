@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from baotinh.commands import registry_option
+from baotinh.commands import http_origin, registry_option
 
 NAME = "check-site"
 RUNS_FLOWS = True  # supervised: see baotinh.supervise
@@ -13,7 +13,9 @@ SUMMARY = "check a registry entry against its site"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("key", help="registry key")
-    parser.add_argument("--base-url", help="check a mirror at this origin instead")
+    parser.add_argument(
+        "--base-url", type=http_origin, help="check a mirror at this origin instead"
+    )
     registry_option(parser)
 
 

@@ -8,7 +8,13 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from baotinh.commands import format_summary, positive, registry_option, storage_options
+from baotinh.commands import (
+    format_summary,
+    http_origin,
+    positive,
+    registry_option,
+    storage_options,
+)
 
 NAME = "run"
 RUNS_FLOWS = True  # supervised: see baotinh.supervise
@@ -24,7 +30,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--since", type=date.fromisoformat, help="backfill down to YYYY-MM-DD")
     parser.add_argument("--full", action="store_true", help="fetch known articles again too")
     parser.add_argument("--max-articles", type=positive, help="stop after this many articles")
-    parser.add_argument("--base-url", help="crawl a mirror of the (one) site at this origin")
+    parser.add_argument(
+        "--base-url", type=http_origin, help="crawl a mirror of the (one) site at this origin"
+    )
     parser.add_argument("--url", action="append", default=[], help="fetch this article (repeat)")
     parser.add_argument("--urls", help="a file of article URLs to fetch, one a line")
     parser.add_argument(
@@ -41,12 +49,17 @@ def run(args: argparse.Namespace) -> int:
 
     urls = list(args.url)
     if args.urls:
-        urls += read_url_list(args.urls)
+        listed = read_url_list(args.urls)
+        if not listed and not urls:  # never a whole crawl instead of the list meant
+            raise ValueError(f"{args.urls} lists no URL: nothing to fetch")
+        urls += listed
     by_site = _urls_by_site(urls, args.registry) if urls else {}
     if args.site == "all":
         keys = list(all_sites(args.registry))
-    elif args.site:
+    elif args.site is not None:
         keys = [k.strip() for k in args.site.split(",") if k.strip()]
+        if not keys:
+            raise ValueError(f"--site {args.site!r} names no paper (see `baotinh sites`)")
     else:
         keys = list(by_site) or ["baonghean"]
     for key in keys:  # an unknown key is a one-line error before any flow starts
@@ -104,10 +117,14 @@ def _url_files(by_site: dict[str, list[str]], keys: list[str], folder: Path) -> 
 
 
 def _urls_by_site(urls: list[str], registry: str | None) -> dict[str, list[str]]:
+    from urllib.parse import urlsplit
+
     from registry import site_for_url
 
     grouped: dict[str, list[str]] = {}
     for url in urls:
+        if urlsplit(url).scheme.lower() not in ("http", "https"):
+            raise ValueError(f"{url} is not an http:// or https:// URL")
         site = site_for_url(url, registry)
         if site is None:
             raise ValueError(f"{url} is not on a registered paper's domain (see `baotinh sites`)")
