@@ -7,7 +7,9 @@ adds papers or replaces entries of the same key.
 
 from __future__ import annotations
 
+import difflib
 import os
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
@@ -45,10 +47,20 @@ def get_site(key: str, extra: str | Path | None = None) -> Site:
     try:
         return sites[key]
     except KeyError:
-        close = sorted(k for k in sites if key[:4] in k) or sorted(sites)[:8]
-        raise KeyError(
-            f"unknown site {key!r} (see `baotinh sites`); did you mean: {', '.join(close)}"
-        ) from None
+        close = _close_keys(key, sites)
+        hint = f"; did you mean: {', '.join(close)}" if close else ""
+        raise KeyError(f"unknown site {key!r} (see `baotinh sites`){hint}") from None
+
+
+def _close_keys(key: str, keys: Iterable[str], most: int = 5) -> list[str]:
+    """Registered keys that hold ``key`` or are spelled like it, closest first."""
+    wanted = key.strip().lower()
+    if not wanted:
+        return []
+    keys = list(keys)
+    holding = sorted(k for k in keys if wanted in k)
+    alike = difflib.get_close_matches(wanted, keys, n=most, cutoff=0.8)
+    return list(dict.fromkeys([*alike, *holding]))[:most]
 
 
 def site_for_url(url: str, extra: str | Path | None = None) -> Site | None:

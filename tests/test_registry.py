@@ -478,3 +478,23 @@ def test_reading_the_registry_does_not_import_the_admin_unit_package() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("typed", "suggested"),
+    [("baonghen", ["baonghean"]), ("nghean", ["baonghean"]), ("BaoNgheAn", ["baonghean"])],
+)
+def test_a_mistyped_key_suggests_the_keys_spelled_like_it(typed: str, suggested: list[str]):
+    from registry import get_site
+
+    with pytest.raises(KeyError) as raised:
+        get_site(typed)
+    assert str(raised.value).endswith(f'did you mean: {", ".join(suggested)}"')
+
+
+def test_a_key_like_no_other_suggests_nothing():
+    from registry import get_site
+
+    with pytest.raises(KeyError) as raised:
+        get_site("xyzzy")
+    assert "did you mean" not in str(raised.value)
