@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import signal
 import subprocess
 import sys
+import tempfile
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -76,10 +81,16 @@ def test_times_are_shown_in_vietnam_time(db: Path) -> None:
     assert rows == [("2024-01-01 08:30:00+07", "Asia/Ho_Chi_Minh")]
 
 
-def _cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _cli(
+    *args: str, stdin: str | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "baotinh.cli", "query", *args],
-        input=stdin, capture_output=True, text=True, timeout=120,
+        input=stdin, capture_output=True, text=True, timeout=120, cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
     )  # fmt: skip
 
 
@@ -114,6 +125,95 @@ def test_parquet_is_written_by_python_not_by_duckdb(db: Path, tmp_path: Path) ->
 
 def test_the_prompt_answers_each_statement_and_survives_errors(db: Path) -> None:
     done = _cli("--db", str(db), stdin="SELECT 1 AS a;\nSELECT * FROM nowhere;\nSELECT\n 2 AS b;\n")
-    assert done.returncode == 0
+    assert done.returncode == 2  # like `-f -`: SQL piped in that failed is not a success
     assert "(1 row)" in done.stdout and done.stdout.count("(1 row)") == 2
     assert "nowhere does not exist" in done.stderr
+
+
+@pytest.fixture
+def copy(db: Path, tmp_path: Path) -> Path:
+    """A warehouse of this test's own, in tmp_path."""
+    path = tmp_path / "w.duckdb"
+    shutil.copy(db, path)
+    return path
+
+
+@pytest.mark.parametrize(
+    "out",
+    ["w.duckdb", "./w.duckdb", "../{dir}/w.duckdb", "link.duckdb", "hard.duckdb",
+     "w.duckdb.wal", "w.duckdb.tmp/x.csv", ".w.duckdb.readers/x.csv", "x.parquet"],
+)  # fmt: skip
+def test_out_never_overwrites_the_warehouse(copy: Path, out: str) -> None:
+    (copy.parent / "link.duckdb").symlink_to(copy.name)
+    os.link(copy, copy.parent / "hard.duckdb")
+    (copy.parent / "x.parquet").symlink_to(copy)
+    before = copy.read_bytes()
+    done = _cli("--db", "w.duckdb", "SELECT 1", "--out", out.format(dir=copy.parent.name),
+                cwd=copy.parent)  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    [line] = done.stderr.strip().splitlines()
+    assert line.startswith("baotinh: error: --out ")
+    assert line.endswith("is a file of the warehouse w.duckdb; write elsewhere")
+    assert copy.read_bytes() == before
+    assert sorted(p.name for p in copy.parent.iterdir()) == [
+        "hard.duckdb", "link.duckdb", "w.duckdb", "x.parquet"
+    ]  # fmt: skip
+
+
+BIG = "SELECT count(DISTINCT h) FROM (SELECT md5(range::varchar) h FROM range(2000000))"
+
+
+def test_spills_are_private_and_leave_nothing(
+    copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    system_tmp = tmp_path / "system-tmp"
+    system_tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(system_tmp))
+    monkeypatch.setenv("BAOTINH_MEMORY_LIMIT", "30MB")  # the query spills
+    beside = copy.with_name("w.duckdb.tmp")
+    with pytest.raises(QueryError, match="Permission Error"):
+        run_query(copy, f"{BIG}; COPY (SELECT 'pwned' a) TO '{beside}/x.csv'")
+    assert run_query(copy, BIG)[1] == [(2000000,)]
+    beside.mkdir()  # a writer's spill folder: not the query's
+    with pytest.raises(QueryError, match="Permission Error"):
+        run_query(copy, f"COPY (SELECT 'pwned' a) TO '{beside}/x.csv'")
+    assert list(beside.iterdir()) == [] and list(system_tmp.iterdir()) == []
+    assert sorted(p.name for p in copy.parent.iterdir()) == [
+        "system-tmp", "w.duckdb", "w.duckdb.tmp"
+    ]  # fmt: skip
+
+
+def test_ctrl_c_interrupts_a_query(db: Path) -> None:
+    query = subprocess.Popen(
+        [sys.executable, "-m", "baotinh.cli", "query", "--db", str(db),
+         "SELECT sum(range) FROM range(100000000000)"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        time.sleep(3)  # started, and running the query
+        query.send_signal(signal.SIGINT)
+        _, stderr = query.communicate(timeout=20)
+    finally:
+        query.kill()
+    assert (query.returncode, stderr) == (130, "baotinh: interrupted\n")
+
+
+@pytest.mark.parametrize("sql", ["   ", "-- only a comment", ";"])
+def test_no_statement_is_one_clear_line(db: Path, sql: str) -> None:
+    for args in ([sql], [sql, "--out", "x.parquet"]):
+        done = _cli("--db", str(db), *args)
+        assert (done.returncode, done.stderr) == (2, "baotinh: error: no SQL statement\n")
+
+
+def test_several_statements_answer_with_the_last(db: Path) -> None:
+    assert run_query(db, "SELECT 42 AS a; SELECT 43 AS b") == (["b"], [(43,)])
+    sql = "SELECT 42 AS a; CREATE TEMP TABLE t AS SELECT 7 AS c; SELECT * FROM t"
+    assert run_query(db, sql) == (["c"], [(7,)])
+
+
+def test_a_sql_file_that_is_not_text_is_named(db: Path, tmp_path: Path) -> None:
+    sql = tmp_path / "rand.bin"
+    sql.write_bytes(b"SELECT \xff\xfe")
+    done = _cli("--db", str(db), "-f", str(sql))
+    assert done.returncode == 2
+    assert done.stderr.startswith(f"baotinh: error: {sql} is not UTF-8 text")

@@ -5,6 +5,14 @@ Queries run on a read-only connection with ``enable_external_access = false`` an
 writing, attaching or exporting any other file (``read_text('/etc/shadow')``,
 ``COPY … TO``, ``ATTACH … (READ_WRITE)``) is refused, and the settings cannot be
 switched back. Parquet output is written by Python from the result, not by DuckDB.
+
+DuckDB always lets SQL reach its temporary directory (where a big query spills), which
+is ``<db>.tmp/`` beside the file unless told otherwise. Each query therefore spills into
+a private folder of its own in the system's temporary directory, made empty for it and
+removed after it, so nothing a query writes there outlives it or is seen by another.
+
+Several statements run in order and the result is the last one's, as DuckDB gives it
+(``CREATE TEMP TABLE`` gives its count). Ctrl-C interrupts the query.
 """
 
 from __future__ import annotations
@@ -12,6 +20,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
+import tempfile
+import threading
+from contextlib import suppress
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -29,12 +41,14 @@ class QueryError(ValueError, duckdb.Error):
     ``duckdb.Error`` for callers that catch those)."""
 
 
-def sandbox(con: duckdb.DuckDBPyConnection) -> None:
-    """No file but the warehouse itself, and no way to change that on this connection.
+def sandbox(con: duckdb.DuckDBPyConnection, spill: Path) -> None:
+    """No file but the warehouse itself (and ``spill``, an empty private folder where a big
+    query spills), and no way to change that on this connection.
 
     ``$BAOTINH_MEMORY_LIMIT`` (e.g. ``2GB``) caps DuckDB's memory on a shared machine.
     """
     memory_limit(con, default=None)
+    con.execute("SET temp_directory = ?", [str(spill)])
     con.execute("SET enable_progress_bar = false")
     con.execute("SET enable_external_access = false")
     con.execute("SET allow_community_extensions = false")
@@ -55,21 +69,69 @@ def run_query_arrow(db_path: Path, sql: str, params: list | None = None):  # -> 
 
 
 def _run(db_path: Path, sql: str, params: list | None, arrow: bool) -> tuple[list[str], object]:
-    with connect(db_path, read_only=True) as con:
-        sandbox(con)
+    spill = Path(tempfile.mkdtemp(prefix="baotinh-query-"))
+    try:
+        with connect(db_path, read_only=True) as con:
+            sandbox(con, spill)
+            return _interruptible(con, lambda: _execute(con, sql, params, arrow))
+    finally:
+        shutil.rmtree(spill, ignore_errors=True)
+
+
+def _execute(
+    con: duckdb.DuckDBPyConnection, sql: str, params: list | None, arrow: bool
+) -> tuple[list[str], object]:
+    """Every statement of ``sql`` in order; the columns and rows of the last one."""
+    try:
+        statements = con.extract_statements(sql)
+        if not statements:
+            raise QueryError("no SQL statement")
+        for statement in statements[:-1]:
+            con.execute(statement).complete()  # its rows are not read
+        relation = con.sql(statements[-1].query, params=params or None)
+        if arrow:
+            if relation is None:
+                raise QueryError("the statement returns no rows to write")
+            table = relation.to_arrow_table()
+            return table.column_names, table
+        if relation is None:
+            return [], []
+        return relation.columns, relation.fetchall()
+    except duckdb.Error as exc:
+        raise QueryError(one_line(exc)) from None
+
+
+INTERRUPT_POLL = 0.1  # seconds between two interrupts of a query that goes on
+
+
+def _interruptible(con: duckdb.DuckDBPyConnection, work):  # work() -> its result
+    """``work()`` in a thread of its own, so that Ctrl-C (or SIGTERM made an exception),
+    which Python handles in this thread only, interrupts the query at once and is raised
+    again once the query has stopped, instead of being lost or seen as a failed query."""
+    outcome: dict[str, object] = {}
+    done = threading.Event()  # not Thread.join: a join Ctrl-C broke says the thread ended
+
+    def target() -> None:
         try:
-            if arrow:
-                relation = con.sql(sql, params=params or None)
-                if relation is None:
-                    raise QueryError("the statement returns no rows to write")
-                table = relation.to_arrow_table()
-                return table.column_names, table
-            cursor = con.execute(sql, params or [])
-            if cursor.description is None:
-                return [], []
-            return [d[0] for d in cursor.description], cursor.fetchall()
-        except duckdb.Error as exc:
-            raise QueryError(one_line(exc)) from None
+            outcome["result"] = work()
+        except BaseException as exc:  # handed to the waiting thread
+            outcome["error"] = exc
+        finally:
+            done.set()
+
+    threading.Thread(target=target, name="baotinh-query", daemon=True).start()
+    try:
+        done.wait()
+    except KeyboardInterrupt:
+        while not done.is_set():
+            with suppress(duckdb.Error):  # refused while the connection is between calls
+                con.interrupt()
+            with suppress(KeyboardInterrupt):  # another Ctrl-C: it is stopping already
+                done.wait(INTERRUPT_POLL)
+        raise
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["result"]
 
 
 def one_line(exc: BaseException) -> str:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
 from pathlib import Path
 
@@ -38,12 +40,44 @@ def run(args: argparse.Namespace) -> int:
     if fmt == "parquet" and not args.out:
         raise ValueError("--format parquet needs --out FILE")
     db = Config.load(db=args.db).db_path
+    if args.out:
+        refuse_own_files(db, Path(args.out))
+    signal.signal(signal.SIGTERM, _terminate)  # a query stops as on Ctrl-C (exit 143)
     if args.file:
-        text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text("utf-8")
+        text = sys.stdin.read() if args.file == "-" else _read_sql(Path(args.file))
         return _answer(db, text, fmt, args.out)
     if args.sql:
         return _answer(db, args.sql, fmt, args.out)
     return _prompt(db, fmt, args.out)
+
+
+def _read_sql(path: Path) -> str:
+    try:
+        return path.read_text("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path} is not UTF-8 text: {exc.reason} at byte {exc.start}") from None
+
+
+def _terminate(signum: int, frame: object) -> None:
+    from baotinh.supervise import Terminated
+
+    raise Terminated
+
+
+def refuse_own_files(db: Path, out: Path) -> None:
+    """``--out`` must not name the warehouse, its write-ahead log or a file of its folders
+    beside it (spills, waiting readers), by any path: writing there would lose the data."""
+    target = out.resolve()
+    for path in {db.absolute(), db.resolve()}:  # its sidecars sit beside the name given
+        base = path.parent.resolve() / path.name
+        files = [base, base.with_name(base.name + ".wal")]
+        folders = [base.with_name(base.name + ".tmp"), base.with_name(f".{base.name}.readers")]
+        if (
+            target in files
+            or any(target == d or d in target.parents for d in folders)
+            or any(f.exists() and out.exists() and os.path.samefile(out, f) for f in files)
+        ):
+            raise ValueError(f"--out {out} is a file of the warehouse {db}; write elsewhere")
 
 
 def _answer(db: Path, sql: str, fmt: str, out: str | None) -> int:
@@ -65,12 +99,12 @@ def _answer(db: Path, sql: str, fmt: str, out: str | None) -> int:
 
 
 def _prompt(db: Path, fmt: str, out: str | None) -> int:
-    """Statements end with ';'; an error is printed and the prompt goes on; Ctrl-D quits."""
-    from warehouse.query import QueryError
-
+    """Statements end with ';'; an error is printed and the prompt goes on; Ctrl-D quits.
+    SQL piped in (not a terminal) exits with 2 at its end if a statement failed."""
     if not db.exists():
         raise FileNotFoundError(f"no warehouse at {db}; run `baotinh demo` or `baotinh run`")
     interactive = sys.stdin.isatty()
+    failed = False
     if interactive:
         print(f"{db} (read-only). End statements with ';', quit with Ctrl-D.", file=sys.stderr)
     buffer: list[str] = []
@@ -90,13 +124,19 @@ def _prompt(db: Path, fmt: str, out: str | None) -> int:
         if not statement.endswith(";"):
             continue
         buffer = []
-        try:
-            _answer(db, statement, fmt, out)
-        except QueryError as exc:
-            print(f"error: {exc}", file=sys.stderr)
+        failed |= not _answer_or_say(db, statement, fmt, out)
     if "\n".join(buffer).strip():
-        try:
-            _answer(db, "\n".join(buffer), fmt, out)
-        except QueryError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-    return 0
+        failed |= not _answer_or_say(db, "\n".join(buffer), fmt, out)
+    return 2 if failed and not interactive else 0
+
+
+def _answer_or_say(db: Path, sql: str, fmt: str, out: str | None) -> bool:
+    """Answer one statement of the prompt; an SQL error is printed and the prompt goes on."""
+    from warehouse.query import QueryError
+
+    try:
+        _answer(db, sql, fmt, out)
+    except QueryError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return False
+    return True
