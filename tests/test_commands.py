@@ -1,4 +1,5 @@
-"""The commands around the pipeline, as a user types them: sites, check-site, run, import.
+"""The commands around the pipeline, as a user types them: sites, check-site, run, import,
+reprocess.
 
 ``baotinh.cli.main`` runs in-process; flows run under Prefect's test harness; every paper is
 a real server on 127.0.0.1 and every crawl a real Scrapy subprocess. Output is captured at
@@ -247,3 +248,23 @@ def test_import_jsonl_loads_good_lines_once(prefect_harness, capfd, tmp_path: Pa
     printed = dict(line.split() for line in out.splitlines())
     assert code == 0 and printed.get("new", "0") == "0" and printed.get("updated", "0") == "0"
     assert {table: count(db, f"SELECT count(*) FROM {table}") for table in tables} == before
+
+
+# reprocess
+
+
+def test_reprocess_of_a_mistyped_warehouse_creates_nothing(
+    prefect_harness, capfd, tmp_path: Path
+) -> None:
+    code, out, err = run(capfd, "reprocess", *storage(tmp_path))
+    assert code == 2 and out == ""
+    assert err.strip().splitlines()[-1].startswith(f"baotinh: error: no warehouse at {tmp_path}")
+    assert list(tmp_path.iterdir()) == []  # no new, empty warehouse
+
+
+def test_reprocess_of_an_unknown_paper_is_one_line(prefect_harness, capfd, tmp_path: Path) -> None:
+    with connect(tmp_path / "w.duckdb"):
+        pass
+    code, out, err = run(capfd, "reprocess", "--site", "baonoidau", *storage(tmp_path))
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert err.strip().splitlines()[-1].startswith("baotinh: error: unknown site 'baonoidau'")

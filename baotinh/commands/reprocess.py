@@ -18,6 +18,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from registry import get_site
+    from registry.config import Config
+
+    # Before any flow starts: a mistyped --db would otherwise become a new, empty warehouse.
+    db = Config.load(args.db, args.data_dir).db_path
+    if not db.exists():
+        raise FileNotFoundError(f"no warehouse at {db}; run `baotinh demo` or `baotinh run`")
+    if args.site:
+        get_site(args.site, args.registry)  # an unknown key is a one-line error
+
     from flows.reprocess import reprocess
 
     report = reprocess(site=args.site, db=args.db, data_dir=args.data_dir, registry=args.registry)
