@@ -1,5 +1,5 @@
 """The commands around the pipeline, as a user types them: sites, check-site, run, import,
-reprocess.
+reprocess, export.
 
 ``baotinh.cli.main`` runs in-process; flows run under Prefect's test harness; every paper is
 a real server on 127.0.0.1 and every crawl a real Scrapy subprocess. Output is captured at
@@ -268,3 +268,29 @@ def test_reprocess_of_an_unknown_paper_is_one_line(prefect_harness, capfd, tmp_p
     code, out, err = run(capfd, "reprocess", "--site", "baonoidau", *storage(tmp_path))
     assert code == 2 and out == "" and "Traceback" not in err
     assert err.strip().splitlines()[-1].startswith("baotinh: error: unknown site 'baonoidau'")
+
+
+# export
+
+
+@pytest.fixture
+def small_warehouse(tmp_path: Path) -> Path:
+    """A warehouse with one paper and no articles."""
+    db = tmp_path / "wh" / "w.duckdb"
+    with connect(db) as con:
+        con.execute("INSERT INTO sites (site_key, name, province, domain) VALUES (?, ?, ?, ?)",
+                    ["mau-cantho", "Mẫu Cần Thơ", "Cần Thơ", "cantho.example"])  # fmt: skip
+    return db
+
+
+def test_export_to_an_empty_path_is_an_argument_error(
+    capfd, tmp_path: Path, small_warehouse: Path, monkeypatch
+) -> None:
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)
+    with pytest.raises(SystemExit) as exit_:
+        main(["export", "", "--db", str(small_warehouse)])
+    _, err = capfd.readouterr()
+    assert exit_.value.code == 2 and "empty path" in err
+    assert list(cwd.iterdir()) == []

@@ -12,9 +12,20 @@ SUMMARY = "write every table as Parquet (partitioned by paper and year) for othe
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("dir", help="output folder: DIR/<table>/paper=<key>/year=<yyyy>/*.parquet")
+    parser.add_argument(
+        "dir",
+        type=_folder,
+        help="output folder: DIR/<table>/paper=<key>/year=<yyyy>/*.parquet; a new or empty"
+        " folder, or one an earlier export wrote (only what it wrote is replaced)",
+    )
     parser.add_argument("--format", choices=("parquet",), default="parquet")
     storage_options(parser, data=False)
+
+
+def _folder(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("the output folder is an empty path")
+    return text
 
 
 def run(args: argparse.Namespace) -> int:
