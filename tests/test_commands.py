@@ -294,3 +294,26 @@ def test_export_to_an_empty_path_is_an_argument_error(
     _, err = capfd.readouterr()
     assert exit_.value.code == 2 and "empty path" in err
     assert list(cwd.iterdir()) == []
+
+
+def test_export_checks_the_warehouse_before_creating_anything(capfd, tmp_path: Path) -> None:
+    code, _, err = run(capfd, "export", str(tmp_path / "out"), "--db", str(tmp_path / "no.duckdb"))
+    assert code == 2 and err.startswith("baotinh: error: no warehouse at")
+    (tmp_path / "bad.duckdb").write_text("not a database", encoding="utf-8")
+    code, _, err = run(capfd, "export", str(tmp_path / "out"), "--db", str(tmp_path / "bad.duckdb"))
+    assert code == 2 and err.startswith("baotinh: error: database:")
+    assert not (tmp_path / "out").exists()
+
+
+def test_export_refuses_a_folder_it_did_not_write(
+    capfd, tmp_path: Path, small_warehouse: Path
+) -> None:
+    out = tmp_path / "out"
+    assert run(capfd, "export", str(out), "--db", str(small_warehouse))[0] == 0
+    assert (out / "sites").is_dir() and not (out / "articles").exists()  # no articles yet
+    (out / "articles").mkdir()  # named after a table, but not written by an export
+    (out / "articles" / "notes.txt").write_text("mine", encoding="utf-8")
+    code, _, err = run(capfd, "export", str(out), "--db", str(small_warehouse))
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "articles was not written by an export" in err
+    assert (out / "articles" / "notes.txt").read_text(encoding="utf-8") == "mine"

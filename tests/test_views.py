@@ -117,6 +117,31 @@ def test_export_writes_every_table_partitioned_by_paper_and_year(demo_db, tmp_pa
     assert figures.count_rows() == counts["figures"]
 
 
+def test_export_never_deletes_what_it_did_not_write(demo_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "exports"
+    (out / "pages").mkdir(parents=True)
+    (out / "pages" / "important.txt").write_text("notes", encoding="utf-8")
+    with pytest.raises(ValueError, match="not empty and holds no earlier export"):
+        export_parquet(demo_db, out)
+    assert sorted(p.name for p in out.rglob("*")) == ["important.txt", "pages"]
+    (out / "pages" / "important.txt").unlink()
+    (out / "pages").rmdir()
+    counts = export_parquet(demo_db, out)
+    (out / "notes.txt").write_text("beside the export", encoding="utf-8")
+    mine = next((out / "figures").glob("paper=*")) / "mine.txt"
+    mine.write_text("inside a table's folder", encoding="utf-8")
+    written = sorted(out.rglob("*"))
+    with pytest.raises(ValueError, match=r"mine\.txt was not written by an export"):
+        export_parquet(demo_db, out)
+    assert sorted(out.rglob("*")) == written  # nothing replaced, nothing deleted
+    mine.unlink()
+    assert export_parquet(demo_db, out) == counts
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "beside the export"
+    figures = ds.dataset(out / "figures", format="parquet", partitioning="hive")
+    assert figures.count_rows() == counts["figures"]
+    assert not [p for p in out.iterdir() if p.name.startswith(".baotinh-export-")]
+
+
 @pytest.mark.parametrize("suffix", [".png", ".html"])
 def test_chart_draws_one_line_per_province(demo_db: Path, tmp_path: Path, suffix: str) -> None:
     series = load_series(demo_db, "budget_revenue")
