@@ -305,6 +305,16 @@ def test_export_checks_the_warehouse_before_creating_anything(capfd, tmp_path: P
     assert not (tmp_path / "out").exists()
 
 
+def test_an_export_killed_while_writing_does_not_block_the_next(
+    capfd, tmp_path: Path, small_warehouse: Path
+) -> None:
+    out = tmp_path / "out"
+    (out / ".baotinh-export-k1ll3d" / "sites").mkdir(parents=True)  # what a kill -9 leaves
+    code, _, err = run(capfd, "export", str(out), "--db", str(small_warehouse))
+    assert code == 0, err
+    assert (out / "sites").is_dir() and (out / ".baotinh-export.json").is_file()
+
+
 def test_export_refuses_a_folder_it_did_not_write(
     capfd, tmp_path: Path, small_warehouse: Path
 ) -> None:

@@ -73,7 +73,7 @@ def export_parquet(db_path: Path, out_dir: Path) -> dict[str, int]:
                 raise ValueError(f"{out_dir / name} was not written by an export; {_NOTHING}")
         created = not out_dir.exists()
         out_dir.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".baotinh-export-", dir=out_dir))
+        staging = Path(tempfile.mkdtemp(prefix=_STAGING, dir=out_dir))
         try:
             counts = {t: _write(con, t, c, staging / names[t]) for t, c in tables.items()}
             _replace(out_dir, staging, previous, counts)
@@ -85,6 +85,7 @@ def export_parquet(db_path: Path, out_dir: Path) -> dict[str, int]:
 
 
 MANIFEST = ".baotinh-export.json"
+_STAGING = ".baotinh-export-"  # the hidden folder an export writes into before moving in
 _NOTHING = "move it away or export to another folder (nothing was changed)"
 
 
@@ -108,7 +109,8 @@ def _previous(out_dir: Path) -> set[str]:
         raise ValueError(f"{out_dir} is not a folder")
     manifest = out_dir / MANIFEST
     if not manifest.exists():
-        if any(out_dir.iterdir()):
+        # a hidden folder an export was writing when it was killed is ours, not the user's
+        if any(not p.name.startswith(_STAGING) for p in out_dir.iterdir()):
             raise ValueError(
                 f"{out_dir} is not empty and holds no earlier export ({MANIFEST});"
                 " give a new or empty folder (nothing was changed)"
