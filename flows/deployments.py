@@ -13,63 +13,11 @@ subprocess each, so they see its environment: ``BAOTINH_DB``, ``BAOTINH_DATA``.
 
 from __future__ import annotations
 
-import tomllib
-from dataclasses import dataclass, field
-from datetime import date
-from pathlib import Path
-from typing import Any
+from flows.schedules import DEFAULT_CONFIG, Schedules
 
-from registry import all_sites
+__all__ = ["CRAWL_LIMIT", "DEFAULT_CONFIG", "Schedules", "build", "serve_all"]
 
-DEFAULT_CONFIG = Path(__file__).with_name("schedules.toml")
 CRAWL_LIMIT = "baotinh-crawl"  # the global concurrency limit the crawl task takes a slot of
-
-_SECTIONS = {
-    "crawl": {"cron", "sites", "concurrency", "timeout_minutes", "mode"},
-    "backfill": {"cron", "sites", "start", "step_days", "concurrency", "timeout_minutes"},
-    "health": {"cron", "reprocess", "days"},
-}
-_TOP = {"timezone", "max_runs", "papers_crawling", "poll_seconds", "groups"} | set(_SECTIONS)
-
-
-@dataclass(frozen=True)
-class Schedules:
-    """``schedules.toml``, checked."""
-
-    timezone: str = "Asia/Ho_Chi_Minh"
-    max_runs: int = 4
-    papers_crawling: int = 4
-    poll_seconds: float = 0.5
-    groups: dict[str, list[str]] = field(default_factory=dict)
-    crawl: dict[str, Any] = field(default_factory=dict)
-    backfill: dict[str, Any] = field(default_factory=dict)
-    health: dict[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def load(cls, path: str | Path | None = None) -> Schedules:
-        path = Path(path or DEFAULT_CONFIG)
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-        if unknown := set(data) - _TOP:
-            raise ValueError(f"{path}: unknown settings {sorted(unknown)}")
-        for name, allowed in _SECTIONS.items():
-            if unknown := set(data.get(name, {})) - allowed:
-                raise ValueError(f"{path}: unknown settings in [{name}]: {sorted(unknown)}")
-        return cls(**data)
-
-    def sites(self, value: str | list[str], registry: str | None = None) -> list[str]:
-        """``"all"``, a group's name or a list of keys, as registry keys (checked)."""
-        if value == "all":
-            return list(all_sites(registry))
-        if isinstance(value, str):
-            if value not in self.groups:
-                raise ValueError(
-                    f"no group {value!r} in the schedules (groups: {list(self.groups)})"
-                )
-            value = self.groups[value]
-        known = all_sites(registry)
-        if missing := [key for key in value if key not in known]:
-            raise ValueError(f"unknown papers in the schedules: {missing}")
-        return list(value)
 
 
 def build(
@@ -87,22 +35,21 @@ def build(
     from flows.healthjob import site_health
     from flows.pipeline import crawl_papers
 
-    def cron(section: dict[str, Any], default: str) -> list:
-        return [Cron(section.get("cron", default), timezone=schedules.timezone)]
+    def cron(expression: str) -> list:
+        return [Cron(expression, timezone=schedules.timezone)]
 
     common = {"paused": paused, "entrypoint_type": EntrypointType.MODULE_PATH}
     extra = {"registry": registry} if registry else {}
     crawl, back, health = schedules.crawl, schedules.backfill, schedules.health
-    start = back.get("start", date(2015, 1, 1))
     return [
         crawl_papers.to_deployment(
             "crawl",
-            schedules=cron(crawl, "0 */6 * * *"),
+            schedules=cron(crawl.cron),
             parameters={
-                "sites": schedules.sites(crawl.get("sites", "all"), registry),
-                "mode": crawl.get("mode", "incremental"),
-                "concurrency": crawl.get("concurrency", 4),
-                "timeout_minutes": crawl.get("timeout_minutes"),
+                "sites": schedules.sites("crawl", registry),
+                "mode": crawl.mode,
+                "concurrency": crawl.concurrency,
+                "timeout_minutes": crawl.timeout_minutes,
                 "label": "scheduled",
                 **extra,
             },
@@ -112,13 +59,13 @@ def build(
         ),
         backfill.to_deployment(
             "backfill",
-            schedules=cron(back, "0 2 * * 0"),
+            schedules=cron(back.cron),
             parameters={
-                "sites": schedules.sites(back.get("sites", "all"), registry),
-                "start": start.isoformat() if isinstance(start, date) else start,
-                "step_days": back.get("step_days", 180),
-                "concurrency": back.get("concurrency", 2),
-                "timeout_minutes": back.get("timeout_minutes"),
+                "sites": schedules.sites("backfill", registry),
+                "start": back.start.isoformat(),
+                "step_days": back.step_days,
+                "concurrency": back.concurrency,
+                "timeout_minutes": back.timeout_minutes,
                 **extra,
             },
             description="One step further back in time for every paper, down to `start`.",
@@ -127,12 +74,8 @@ def build(
         ),
         site_health.to_deployment(
             "site-health",
-            schedules=cron(health, "30 3 * * *"),
-            parameters={
-                "reprocess": health.get("reprocess", False),
-                "days": health.get("days", 30),
-                **extra,
-            },
+            schedules=cron(health.cron),
+            parameters={"reprocess": health.reprocess, "days": health.days, **extra},
             description="Nightly: reprocess (optional), then the per-paper health table.",
             tags=["baotinh", "health"],
             **common,
