@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import re
 import tomllib
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
@@ -93,7 +94,17 @@ class Schedules:
 
 
 def _read(path: Path) -> dict[str, Any]:
-    return tomllib.loads(path.read_text(encoding="utf-8"))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ValueError(f"{path}: not UTF-8 text") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        # tomllib names the line, except for a file that ends too early.
+        where = f"(at the end of the file, after line {max(1, len(text.splitlines()))})"
+        message = re.sub(r"\(at end of document\)", where, str(exc))
+        raise ValueError(f"{path}: not valid TOML: {message}") from None
 
 
 class _Checker:

@@ -80,6 +80,17 @@ def test_unknown_papers_name_the_file_and_where_they_are_listed(tmp_path: Path, 
     assert code == 2 and "serve.toml: [crawl] sites: unknown papers ['nope']" in err, err
 
 
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [("max_runs = 2\npoll_seconds = \n", "line 2"), ("max_runs = 2\ngroups = [\n", "line 2")],
+)
+def test_bad_toml_names_the_file_and_the_line(text: str, line: str, tmp_path: Path, capsys):
+    code, _, err = serve_print(config(tmp_path, text.rstrip("\n")), capsys)
+    assert code == 2, err
+    assert len(err.strip().splitlines()) == 1, err
+    assert f"{tmp_path / 'serve.toml'}: not valid TOML" in err and line in err, err
+
+
 def test_a_good_config_is_read_with_its_types(tmp_path: Path, capsys, monkeypatch) -> None:
     for name in ("BAOTINH_DB", "BAOTINH_DATA"):  # `serve` sets them for its runs
         monkeypatch.setenv(name, str(tmp_path / name))
