@@ -52,6 +52,8 @@ def main(argv: list[str] | None = None, *, supervised: bool = False) -> int:
             from baotinh.environment import check_environment
 
             check_environment()
+        if args.prepare is not None:  # the command's own checks: no server for a mistake
+            args.prepare(args)
         with tempserver.temporary_server() if own_server else nullcontext():
             return args.handler(args)
     except BrokenPipeError:  # `baotinh ... | head`: the reader has all it wanted
@@ -141,7 +143,11 @@ def build_parser() -> argparse.ArgumentParser:
     for module in command_modules():
         sub = subparsers.add_parser(module.NAME, help=module.SUMMARY, description=module.SUMMARY)
         module.add_arguments(sub)
-        sub.set_defaults(handler=module.run, runs_flows=getattr(module, "RUNS_FLOWS", False))
+        sub.set_defaults(
+            handler=module.run,
+            prepare=getattr(module, "prepare", None),
+            runs_flows=getattr(module, "RUNS_FLOWS", False),
+        )
     return parser
 
 

@@ -49,6 +49,7 @@ from flows.crawl import CrawlFailed, CrawlOutcome, is_loopback, run_crawl
 from flows.health import SiteBroken, assess
 from flows.locks import PaperBusy, paper_lock
 from flows.processing import process_archive, stream_archive
+from flows.urllist import read_url_list
 from registry import Site, all_sites, get_site
 from registry.config import Config
 from spiders.warc import salvage_interrupted
@@ -186,16 +187,6 @@ def load_archive(
     """Clean, extract and load one WARC file in batches; mark it loaded."""
     paper = get_site(paper_key, registry)
     return process_archive(archive, paper, since, db_path, log=get_run_logger())
-
-
-def read_url_list(path: str | Path) -> list[str]:
-    """The URLs of a file, one a line; blank lines and ``#`` comments are left out.
-    ValueError names a file that is not UTF-8 text."""
-    try:
-        with open(path, encoding="utf-8") as fh:
-            return [line.strip() for line in fh if line.strip() and not line.startswith("#")]
-    except UnicodeDecodeError:
-        raise ValueError(f"{path} is not UTF-8 text: give a list of URLs, one a line") from None
 
 
 @flow(name="pipeline", flow_run_name=_child_run_name)

@@ -9,6 +9,9 @@ the file-descriptor level (``capfd``), so what Prefect's own log handler prints 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -197,6 +200,29 @@ def test_run_an_unknown_paper_is_a_clear_error(prefect_harness, capfd, tmp_path:
         .startswith("baotinh: error: unknown site 'baonoidau' (see `baotinh sites`)")
     )
     assert not (tmp_path / "w.duckdb").exists()  # refused before any run started
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["run", "--site", "baonoidau"],
+        ["reprocess", "--site", "baonghean"],  # no warehouse at --db
+        ["reprocess", "--site", "baonoidau"],
+    ],
+)
+def test_a_mistake_is_told_before_prefect_starts(tmp_path: Path, argv: list[str]) -> None:
+    """The command as users start it (supervised, with Prefect's temporary server): its own
+    checks come first, so a mistake costs no server start and leaves no Prefect home."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env["PREFECT_HOME"] = str(tmp_path / "prefect")
+    done = subprocess.run(
+        [sys.executable, "-m", "baotinh.cli", *argv, *storage(tmp_path)],
+        env=env, capture_output=True, text=True, timeout=120, cwd=REPO,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert done.stderr.strip().count("\n") == 0 and "baotinh: error:" in done.stderr
+    assert not (tmp_path / "prefect").exists()  # no temporary server was started
+    assert not (tmp_path / "w.duckdb").exists()
 
 
 # import

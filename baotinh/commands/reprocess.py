@@ -17,17 +17,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     storage_options(parser)
 
 
-def run(args: argparse.Namespace) -> int:
+def prepare(args: argparse.Namespace) -> None:
+    """Check the arguments before Prefect's server starts: a mistake is told at once, and a
+    mistyped --db never becomes a new, empty warehouse."""
     from registry import get_site
     from registry.config import Config
 
-    # Before any flow starts: a mistyped --db would otherwise become a new, empty warehouse.
     db = Config.load(args.db, args.data_dir).db_path
     if not db.exists():
         raise FileNotFoundError(f"no warehouse at {db}; run `baotinh demo` or `baotinh run`")
     if args.site:
         get_site(args.site, args.registry)  # an unknown key is a one-line error
 
+
+def run(args: argparse.Namespace) -> int:
+    prepare(args)  # again: cheap, and the command may be called without the CLI's order
     from flows.reprocess import reprocess
 
     report = reprocess(site=args.site, db=args.db, data_dir=args.data_dir, registry=args.registry)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import tempfile
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -43,8 +44,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     storage_options(parser)
 
 
-def run(args: argparse.Namespace) -> int:
-    from flows.pipeline import read_url_list
+@dataclass(frozen=True)
+class _Plan:
+    """What the arguments ask for, checked."""
+
+    keys: list[str]
+    urls: list[str]
+    by_site: dict[str, list[str]]
+    replay: list[str] | None
+
+
+def prepare(args: argparse.Namespace) -> None:
+    """Check the arguments before Prefect's server starts: a mistake is told at once."""
+    args.plan = _checked(args)
+
+
+def _checked(args: argparse.Namespace) -> _Plan:
+    from flows.urllist import read_url_list
     from registry import all_sites, get_site
 
     urls = list(args.url)
@@ -66,13 +82,19 @@ def run(args: argparse.Namespace) -> int:
         get_site(key, args.registry)
     if args.base_url and len(keys) != 1:
         raise ValueError("--base-url names the mirror of one site; give one --site")
-    mode = "full" if args.full else "incremental"
     replay = [str(p) for p in args.replay] or None
     for path in replay or ():
         if not os.path.isfile(path):
             raise FileNotFoundError(f"no WARC file to replay at {path}")
     if len(keys) > 1 and replay:
         raise ValueError("--replay replays the crawl of one site; give one --site")
+    return _Plan(keys, urls, by_site, replay)
+
+
+def run(args: argparse.Namespace) -> int:
+    plan = getattr(args, "plan", None) or _checked(args)
+    keys, urls, by_site, replay = plan.keys, plan.urls, plan.by_site, plan.replay
+    mode = "full" if args.full else "incremental"
     # The URL lists travel as files: a flow run's parameters hold 512 KB at most.
     with tempfile.TemporaryDirectory(prefix="baotinh-urls-") as folder:
         files = _url_files(by_site, keys, Path(folder)) if urls else None
