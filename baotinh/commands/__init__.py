@@ -1,8 +1,10 @@
 """The commands of ``baotinh``: one module each, found by :func:`baotinh.cli.build_parser`.
 
 A command module defines ``NAME``, ``SUMMARY``, ``add_arguments(parser)`` and ``run(args)``
-returning the exit code. Heavy imports (Prefect, Scrapy, DuckDB) stay inside ``run`` so
-that ``baotinh extract`` and ``baotinh query`` start fast.
+returning the exit code; a command that runs flows (``RUNS_FLOWS``) may define
+``prepare(args)``, its checks of the arguments, called before Prefect's temporary server
+starts so that a mistake is told at once. Heavy imports (Prefect, Scrapy, DuckDB) stay
+inside ``run`` so that ``baotinh extract`` and ``baotinh query`` start fast.
 """
 
 from __future__ import annotations
