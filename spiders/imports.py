@@ -32,7 +32,8 @@ from typing import BinaryIO, Literal
 
 from w3lib.encoding import html_to_unicode
 from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
+
+from spiders.warc import DamagedWarc, cut_short, parsed_records, record_span
 
 SourceFormat = Literal["warc", "jsonl", "text"]
 PublishedGrain = Literal["month", "day", "time"]
@@ -152,23 +153,39 @@ def _read_warc(path: Path, registered: Registered) -> Iterator[ImportItem]:
     with path.open("rb") as fh:
         records = ArchiveIterator(fh)
         try:
-            for record in records:
+            for record in parsed_records(records):
+                item = None
                 if record.rec_type == "response":
                     url = (record.rec_headers.get_header("WARC-Target-URI") or "").strip("<>")
                     site_key = registered(url) if url.startswith(("http://", "https://")) else ""
                     if site_key is None:
                         foreign += 1
                     elif site_key:  # "": dns:, whois: and other non-web responses
-                        yield _warc_item(path, records, record, url, site_key)
-                read_to = records.get_record_offset() + records.get_record_length()
-        except (ArchiveLoadFailed, EOFError, OSError, ValueError) as exc:
-            yield ImportSkip(path, "warc", read_to, f"damaged WARC, rest of file unread: {exc}")
-        else:
-            fh.seek(read_to)
-            if fh.read(64).strip():  # warcio stops quietly at a truncated gzip member
-                yield ImportSkip(path, "warc", read_to, "damaged WARC, rest of file unread")
+                        item = _warc_item(path, records, record, url, site_key)
+                offset, end = record_span(records)
+                if damage := cut_short(record, offset):
+                    yield ImportSkip(path, "warc", offset, damage)
+                    break  # a cut file: nothing follows
+                if item is not None:
+                    yield item
+                read_to = end
+            else:
+                at = _next_record_at(fh, read_to)
+                if at is not None:  # warcio stops quietly at a truncated gzip member
+                    yield ImportSkip(path, "warc", at, f"damaged WARC at offset {at}, rest unread")
+        except (DamagedWarc, EOFError, OSError, ValueError) as exc:
+            at = _next_record_at(fh, read_to) or read_to
+            yield ImportSkip(path, "warc", at, f"damaged WARC at offset {at}: {exc}")
     if foreign:
         yield ImportSkip(path, "warc", None, "unregistered domain", count=foreign)
+
+
+def _next_record_at(fh: BinaryIO, end: int) -> int | None:
+    """Where what follows the record ending at ``end`` starts (past the blank lines
+    between uncompressed records), or None if nothing does."""
+    fh.seek(end)
+    rest = fh.read(64)
+    return end + len(rest) - len(rest.lstrip()) if rest.strip() else None
 
 
 def _warc_item(path: Path, records: ArchiveIterator, record, url: str, site_key: str) -> ImportItem:
@@ -325,9 +342,10 @@ def _read_text(path: Path) -> Iterator[ImportItem]:
 
 
 def _text_record(path: Path, line: int, mark: re.Match, block: str) -> ImportItem:
-    year, month = int(mark.group(1)), int(mark.group(2))
-    if not 1 <= month <= 12:
-        return ImportSkip(path, "text", line, f"not a month: {mark.group(0).strip()!r}")
+    try:
+        published = date(int(mark.group(1)), int(mark.group(2)), 1)
+    except ValueError as exc:  # month 13, year 0
+        return ImportSkip(path, "text", line, f"not a month: {mark.group(0).strip()!r} ({exc})")
     paragraphs = [p.strip() for p in unicodedata.normalize("NFC", block).split("\n")]
     paragraphs = [p for p in paragraphs if p]
     if not paragraphs:
@@ -342,7 +360,7 @@ def _text_record(path: Path, line: int, mark: re.Match, block: str) -> ImportIte
         html=None,
         text="\n".join(body),
         title=title,
-        published=date(year, month, 1),
+        published=published,
         published_grain="month",
         fetched_at=None,
         content_sha1=_sha1("\n".join(paragraphs)),

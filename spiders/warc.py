@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
+from warcio.limitreader import LimitReader
+from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -212,20 +213,68 @@ def salvage_interrupted(folder: Path) -> list[Path]:
     return salvaged
 
 
+class DamagedWarc(Exception):
+    """warcio could not parse a record of a WARC file (the message says why)."""
+
+
+def parsed_records(records: ArchiveIterator) -> Iterator[ArcWarcRecord]:
+    """The records warcio parses, until one it cannot: that raises :class:`DamagedWarc`.
+
+    warcio fails on malformed input with whatever error its code meets (an
+    ``AttributeError`` for a response without a target URI, for one), so any error counts.
+    """
+    iterator = iter(records)
+    while True:
+        try:
+            record = next(iterator)
+        except StopIteration:
+            return
+        except Exception as exc:
+            raise DamagedWarc(f"{type(exc).__name__}: {exc}") from exc
+        yield record
+
+
+def record_span(records: ArchiveIterator) -> tuple[int, int]:
+    """Where the current record starts and ends in the file (reading the rest of it)."""
+    try:
+        offset = records.get_record_offset()
+        return offset, offset + records.get_record_length()
+    except Exception as exc:  # see parsed_records
+        raise DamagedWarc(f"{type(exc).__name__}: {exc}") from exc
+
+
+def cut_short(record: ArcWarcRecord, offset: int) -> str | None:
+    """Why a record read to its end is incomplete, or None if it is whole.
+
+    warcio reads the last record of a cut file short without a word: its payload ends
+    before its declared Content-Length, or (cut in its headers) it has none.
+    """
+    stream = record.raw_stream
+    declared = (record.rec_headers.get_header("Content-Length") or "").strip()
+    if not declared.isdigit() or not isinstance(stream, LimitReader):
+        return f"damaged WARC, record at offset {offset} has no valid Content-Length"
+    if stream.limit:
+        return f"damaged WARC, truncated at offset {offset}: {stream.limit} bytes missing"
+    return None
+
+
 def read_pages(path: Path, kinds: frozenset[str] | None = None) -> Iterator[ArchivedPage]:
     """The HTTP responses stored in a WARC file, in order, optionally of some kinds only."""
     with path.open("rb") as fh:
         records = ArchiveIterator(fh)
         try:
-            for record in records:
-                if record.rec_type != "response":
-                    continue
+            for record in parsed_records(records):
                 kind = record.rec_headers.get_header(KIND_HEADER) or "unknown"
-                if kinds is not None and kind not in kinds:
-                    continue
-                body = record.content_stream().read()  # before the offset: that call drains it
-                yield _archived_page(path, records.get_record_offset(), record, kind, body)
-        except (ArchiveLoadFailed, EOFError, OSError) as exc:
+                wanted = record.rec_type == "response" and (kinds is None or kind in kinds)
+                wanted = wanted and record.http_headers is not None  # not dns: and the like
+                body = record.content_stream().read() if wanted else b""  # before the span
+                offset, _ = record_span(records)
+                if damage := cut_short(record, offset):
+                    log.warning("%s: %s; earlier records kept", path, damage)
+                    return
+                if wanted:
+                    yield _archived_page(path, offset, record, kind, body)
+        except (DamagedWarc, EOFError, OSError) as exc:
             log.warning("%s: stopped at a damaged record (%s); earlier records kept", path, exc)
 
 

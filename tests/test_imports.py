@@ -9,13 +9,16 @@ import re
 import unicodedata
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
+from io import BytesIO
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
 
 from spiders.imports import ImportRecord, ImportSkip, detect_format, read_import
-from spiders.warc import WarcArchive, read_page_at
+from spiders.warc import WarcArchive, read_page_at, read_pages
 
 T0 = datetime(2024, 3, 5, 1, 30, tzinfo=UTC)
 HOA = "Nông dân Nghi Lộc thu hoạch dưa lưới, lãi hơn 200 triệu đồng mỗi vụ"
@@ -127,6 +130,63 @@ def test_damaged_warc_keeps_earlier_records(warc: Path, tmp_path: Path) -> None:
     items = list(read_import(cut, registered))
     assert len(_records(items)) == 2
     assert any(s.reason.startswith("damaged WARC") for s in _skips(items))
+
+
+def _plain_warc(path: Path, count: int, gzipped: bool) -> list[tuple[str, str]]:
+    """A WARC of ``count`` baonghean.vn pages written by warcio; their (url, html)."""
+    pages = []
+    with path.open("wb") as fh:
+        writer = WARCWriter(fh, gzip=gzipped)
+        for i in range(count):
+            url = f"https://baonghean.vn/bai-{i}.html"
+            html = _page(f"Bài {i}", f"Đoạn {i}: Nghệ An phát triển kinh tế bền vững. " * 20)
+            body = html.encode("utf-8")
+            headers = [("Content-Type", "text/html; charset=utf-8")]
+            http = StatusAndHeaders("200 OK", headers, protocol="HTTP/1.1")
+            writer.write_record(
+                writer.create_warc_record(
+                    url, "response", payload=BytesIO(body), length=len(body), http_headers=http
+                )
+            )
+            pages.append((url, html))
+    return pages
+
+
+def test_a_malformed_record_is_a_damaged_warc_not_a_crash(tmp_path: Path) -> None:
+    path = tmp_path / "liar.warc"
+    pages = _plain_warc(path, 2, gzipped=False)
+    good_end = path.stat().st_size
+    liar = b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 999999999\r\n\r\nabc"
+    path.write_bytes(path.read_bytes() + liar)  # no WARC-Target-URI: warcio's AttributeError
+    items = list(read_import(path, registered))
+    assert [(r.url, r.html) for r in _records(items)] == pages
+    (skip,) = _skips(items)
+    assert skip.reason.startswith("damaged WARC") and skip.locator == good_end
+    alone = tmp_path / "alone.warc"
+    alone.write_bytes(liar)
+    (skip,) = list(read_import(alone, registered))
+    assert isinstance(skip, ImportSkip) and skip.reason.startswith("damaged WARC")
+    assert list(read_pages(alone)) == []  # the replay's reader survives it too
+
+
+@pytest.mark.parametrize("name", ["reg.warc", "reg.warc.gz"])
+def test_a_truncated_warc_keeps_its_complete_records_only(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    pages = _plain_warc(path, 20, gzipped=name.endswith(".gz"))
+    data = path.read_bytes()
+    offsets = [r.locator for r in _records(list(read_import(path, registered)))]
+    two_thirds = len(data) * 2 // 3
+    eighth = offsets[8] - offsets[7]
+    for size in (two_thirds, offsets[7] + eighth * 4 // 5, offsets[7] + eighth // 10):
+        path.write_bytes(data[:size])  # into a record's payload, or its headers
+        cut = max(i for i, offset in enumerate(offsets) if offset < size)
+        items = list(read_import(path, registered))
+        assert [(r.url, r.html) for r in _records(items)] == pages[:cut], size
+        (skip,) = _skips(items)
+        assert skip.locator == offsets[cut] and skip.reason.startswith("damaged WARC"), skip
+        if size == two_thirds:
+            assert f" at offset {offsets[cut]}" in skip.reason
+        assert [p.url for p in read_pages(path)] == [url for url, _ in pages[:cut]]
 
 
 JSONL_LINES = [
@@ -241,12 +301,22 @@ def test_a_bad_month_and_an_unknown_format_are_skips(tmp_path: Path) -> None:
     bad = tmp_path / "bad.txt"
     bad.write_text(" date 2022-13 Một bài viết.\n", encoding="utf-8")
     assert [s.reason for s in _skips(list(read_import(bad, registered)))] == [
-        "not a month: 'date 2022-13'"
+        "not a month: 'date 2022-13' (month must be in 1..12)"
     ]
     unknown = tmp_path / "notes.txt"
     unknown.write_text("Chỉ là ghi chú, không có dòng ngày tháng.\n", encoding="utf-8")
     (skip,) = list(read_import(unknown, registered))
     assert isinstance(skip, ImportSkip) and skip.source_format is None
+
+
+def test_a_year_0_is_a_skip_and_the_other_blocks_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "year0.txt"
+    path.write_text(" date 0000-05 Tiêu đề\nthu ngân sách tăng.\n" + DATED_TEXT, encoding="utf-8")
+    items = list(read_import(path, registered))
+    assert [(s.locator, s.reason) for s in _skips(items)] == [
+        (1, "not a month: 'date 0000-05' (year 0 is out of range)")
+    ]
+    assert [r.published for r in _records(items)] == [date(2022, 3, 1), date(2023, 7, 1)]
 
 
 def test_the_real_seed_file_is_one_record(shared_dir: Path) -> None:
