@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import sys
 from pathlib import Path
 
@@ -44,7 +43,7 @@ def build_settings(
         settings.setdict(crawl_settings.local_overrides(), priority="cmdline")
     crawl = {"BAOTINH_WARC_PATH": str(warc), "BAOTINH_SITE": site}
     if replay:
-        crawl["BAOTINH_REPLAY"] = os.pathsep.join(str(p) for p in replay)
+        crawl["BAOTINH_REPLAY"] = json.dumps([str(p) for p in replay])  # any path
         middlewares = {**settings.getdict("DOWNLOADER_MIDDLEWARES")}
         settings.set(
             "DOWNLOADER_MIDDLEWARES",

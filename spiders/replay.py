@@ -1,6 +1,6 @@
 """Replay: every response served from WARC files instead of the network.
 
-With ``BAOTINH_REPLAY`` set to one or more WARC paths (``os.pathsep``-separated), this
+With ``BAOTINH_REPLAY`` set to one or more WARC paths (a JSON list of them), this
 downloader middleware answers each request from the archive: the recorded response of the
 same URL (compared normalised, and by path and query when the archive was recorded from a
 mirror on another origin), or a 404 when the archive does not hold it. Nothing reaches the
@@ -10,8 +10,8 @@ how a crawl is re-run offline.
 
 from __future__ import annotations
 
+import json
 import logging
-import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -53,7 +53,8 @@ class ReplayMiddleware:
         raw = crawler.settings.get("BAOTINH_REPLAY")
         if not raw:
             raise NotConfigured("not a replay")
-        paths = [Path(p) for p in str(raw).split(os.pathsep) if p]
+        listed = json.loads(raw) if isinstance(raw, str) else raw  # JSON from the command line
+        paths = [Path(p) for p in listed]
         return cls(paths, crawler)
 
     def process_request(self, request: Request, spider: Spider | None = None) -> Response:

@@ -3,6 +3,7 @@ only with ``--debug`` (issue 7). The real command, in a subprocess."""
 
 from __future__ import annotations
 
+import gzip
 import os
 import signal
 import subprocess
@@ -190,3 +191,17 @@ def test_running_out_of_duckdb_memory_names_the_cap_and_how_to_raise_it(
     monkeypatch.setenv("BAOTINH_MEMORY_LIMIT", "4MB")
     assert describe(raised.value)[1].endswith("($BAOTINH_MEMORY_LIMIT=4MB caps it: raise it)")
     assert "\n" not in line
+
+
+def test_replaying_a_file_that_is_not_a_warc_stops_before_the_crawl(tmp_path: Path) -> None:
+    """Checked before the crawl starts, rather than a crawl that replays nothing."""
+    gz = tmp_path / "notwarc.gz"
+    gz.write_bytes(gzip.compress(b"hello\n"))
+    done = baotinh(
+        "run", "--site", "baonghean", "--replay", str(gz),
+        "--db", str(tmp_path / "w.duckdb"), "--data-dir", str(tmp_path / "data"),
+    )  # fmt: skip
+    err = done.stderr.decode()
+    assert done.returncode != 0 and "Traceback" not in err and "crawling" not in err, err
+    # the one line after Prefect's own: its temporary server starts before any command runs
+    assert err.strip().splitlines()[-1].endswith(f"{gz} is not a WARC file"), err

@@ -409,6 +409,27 @@ def test_replay_answers_404_for_what_was_not_recorded(
     assert run.stats["downloader/response_status_count/404"] == 1
 
 
+def test_replay_reads_files_whose_paths_hold_the_path_separator(
+    runs: dict[str, Runs], tmp_path: Path
+) -> None:
+    """The paths reach the crawl process whole, whatever they hold (``:``, ``,``)."""
+    recorded = runs["mau-cantho"].first
+    folder = tmp_path / "kho:cu,moi"
+    folder.mkdir()
+    copy = folder / "rep:colon.warc.gz"
+    copy.write_bytes(recorded.outcome.warc.read_bytes())
+    empty = folder / "empty:1.warc.gz"
+    empty.write_bytes(b"")
+    run = crawl(
+        "mau-cantho",
+        get_site("mau-cantho", REGISTRY).origin,
+        tmp_path / "replay.warc.gz",
+        replay=[copy, empty],
+    )
+    assert sorted(run.archived("article")) == sorted(recorded.archived("article"))
+    assert run.stats["baotinh/replay/served"] == len(recorded.pages)
+
+
 def test_replay_runs_without_politeness_delays_or_cache(tmp_path: Path) -> None:
     """What a replayed crawl runs with, whatever the base URL (no timing asserted)."""
     settings = build_settings(

@@ -62,6 +62,7 @@ def prepare(args: argparse.Namespace) -> None:
 def _checked(args: argparse.Namespace) -> _Plan:
     from flows.urllist import read_url_list
     from registry import all_sites, get_site
+    from spiders.imports import detect_format
 
     urls = list(args.url)
     if args.urls:
@@ -86,6 +87,8 @@ def _checked(args: argparse.Namespace) -> _Plan:
     for path in replay or ():
         if not os.path.isfile(path):
             raise FileNotFoundError(f"no WARC file to replay at {path}")
+        if detect_format(Path(path)) != "warc":
+            raise ValueError(f"{path} is not a WARC file")
     if len(keys) > 1 and replay:
         raise ValueError("--replay replays the crawl of one site; give one --site")
     return _Plan(keys, urls, by_site, replay)
