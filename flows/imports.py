@@ -76,7 +76,9 @@ def _import_file(
         return found.key if found else None
 
     def jobs() -> Iterator[tuple[ImportRecord, Site]]:
+        found = False
         for record in read_import(path, owner):
+            found = True
             if isinstance(record, ImportSkip):
                 counts["records_skipped"] += record.count
                 log.info("%s: skipped %s", path.name, record)
@@ -87,6 +89,9 @@ def _import_file(
                 continue
             in_flight.append(paper)
             yield record, paper
+        if not found:
+            counts["files_without_records"] += 1
+            log.warning("%s: no records found in the file", path.name)
 
     for result in shared_pool().map(import_and_extract, jobs(), describe=imported_page):
         paper = in_flight.popleft()

@@ -276,6 +276,14 @@ def test_import_jsonl_loads_good_lines_once(prefect_harness, capfd, tmp_path: Pa
     assert {table: count(db, f"SELECT count(*) FROM {table}") for table in tables} == before
 
 
+def test_import_of_a_file_without_records_says_so(prefect_harness, capfd, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.jsonl"
+    empty.write_bytes(b"")
+    code, out, err = run(capfd, "import", str(empty), "--registry", REGISTRY, *storage(tmp_path))
+    assert code == 0, err[-2000:]
+    assert dict(line.split() for line in out.splitlines()) == {"files_without_records": "1"}
+
+
 # reprocess
 
 
