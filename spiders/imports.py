@@ -33,7 +33,7 @@ from typing import BinaryIO, Literal
 from w3lib.encoding import html_to_unicode
 from warcio.archiveiterator import ArchiveIterator
 
-from spiders.warc import DamagedWarc, cut_short, parsed_records, record_span
+from spiders.warc import DamagedWarc, cut_short, parsed_records, record_span, unread_after
 
 SourceFormat = Literal["warc", "jsonl", "text"]
 PublishedGrain = Literal["month", "day", "time"]
@@ -170,22 +170,14 @@ def _read_warc(path: Path, registered: Registered) -> Iterator[ImportItem]:
                     yield item
                 read_to = end
             else:
-                at = _next_record_at(fh, read_to)
+                at = unread_after(fh, read_to)
                 if at is not None:  # warcio stops quietly at a truncated gzip member
                     yield ImportSkip(path, "warc", at, f"damaged WARC at offset {at}, rest unread")
         except (DamagedWarc, EOFError, OSError, ValueError) as exc:
-            at = _next_record_at(fh, read_to) or read_to
+            at = unread_after(fh, read_to) or read_to
             yield ImportSkip(path, "warc", at, f"damaged WARC at offset {at}: {exc}")
     if foreign:
         yield ImportSkip(path, "warc", None, "unregistered domain", count=foreign)
-
-
-def _next_record_at(fh: BinaryIO, end: int) -> int | None:
-    """Where what follows the record ending at ``end`` starts (past the blank lines
-    between uncompressed records), or None if nothing does."""
-    fh.seek(end)
-    rest = fh.read(64)
-    return end + len(rest) - len(rest.lstrip()) if rest.strip() else None
 
 
 def _warc_item(path: Path, records: ArchiveIterator, record, url: str, site_key: str) -> ImportItem:

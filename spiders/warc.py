@@ -258,22 +258,34 @@ def cut_short(record: ArcWarcRecord, offset: int) -> str | None:
     return None
 
 
+def unread_after(fh: BinaryIO, end: int) -> int | None:
+    """Where what follows the record ending at ``end`` starts (past the blank lines between
+    uncompressed records), or None if nothing does: warcio stops quietly at a gzip member
+    too short to hold a record's headers."""
+    fh.seek(end)
+    rest = fh.read(64)
+    return end + len(rest) - len(rest.lstrip()) if rest.strip() else None
+
+
 def read_pages(path: Path, kinds: frozenset[str] | None = None) -> Iterator[ArchivedPage]:
     """The HTTP responses stored in a WARC file, in order, optionally of some kinds only."""
     with path.open("rb") as fh:
         records = ArchiveIterator(fh)
+        read_to = 0
         try:
             for record in parsed_records(records):
                 kind = record.rec_headers.get_header(KIND_HEADER) or "unknown"
                 wanted = record.rec_type == "response" and (kinds is None or kind in kinds)
                 wanted = wanted and record.http_headers is not None  # not dns: and the like
                 body = record.content_stream().read() if wanted else b""  # before the span
-                offset, _ = record_span(records)
+                offset, read_to = record_span(records)
                 if damage := cut_short(record, offset):
                     log.warning("%s: %s; earlier records kept", path, damage)
                     return
                 if wanted:
                     yield _archived_page(path, offset, record, kind, body)
+            if (at := unread_after(fh, read_to)) is not None:
+                log.warning("%s: damaged WARC at offset %d; earlier records kept", path, at)
         except (DamagedWarc, EOFError, OSError) as exc:
             log.warning("%s: stopped at a damaged record (%s); earlier records kept", path, exc)
 

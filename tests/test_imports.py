@@ -170,7 +170,9 @@ def test_a_malformed_record_is_a_damaged_warc_not_a_crash(tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize("name", ["reg.warc", "reg.warc.gz"])
-def test_a_truncated_warc_keeps_its_complete_records_only(tmp_path: Path, name: str) -> None:
+def test_a_truncated_warc_keeps_its_complete_records_only(
+    tmp_path: Path, name: str, caplog: pytest.LogCaptureFixture
+) -> None:
     path = tmp_path / name
     pages = _plain_warc(path, 20, gzipped=name.endswith(".gz"))
     data = path.read_bytes()
@@ -186,7 +188,9 @@ def test_a_truncated_warc_keeps_its_complete_records_only(tmp_path: Path, name: 
         assert skip.locator == offsets[cut] and skip.reason.startswith("damaged WARC"), skip
         if size == two_thirds:
             assert f" at offset {offsets[cut]}" in skip.reason
+        caplog.clear()
         assert [p.url for p in read_pages(path)] == [url for url, _ in pages[:cut]]
+        assert "damaged WARC" in caplog.text  # a replay warns
 
 
 JSONL_LINES = [
