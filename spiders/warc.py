@@ -283,7 +283,12 @@ def read_pages(path: Path, kinds: frozenset[str] | None = None) -> Iterator[Arch
                     log.warning("%s: %s; earlier records kept", path, damage)
                     return
                 if wanted:
-                    yield _archived_page(path, offset, record, kind, body)
+                    try:
+                        page = _archived_page(path, offset, record, kind, body)
+                    except ValueError as exc:  # another tool's record we cannot place
+                        log.warning("%s: record at offset %d skipped: %s", path, offset, exc)
+                        continue
+                    yield page
             if (at := unread_after(fh, read_to)) is not None:
                 log.warning("%s: damaged WARC at offset %d; earlier records kept", path, at)
         except (DamagedWarc, EOFError, OSError) as exc:
@@ -300,13 +305,24 @@ def read_page_at(path: Path, offset: int) -> ArchivedPage:
 
 
 def _archived_page(path: Path, offset: int, record, kind: str, body: bytes) -> ArchivedPage:
+    """The page of a response record; ValueError when it has no target URI or no valid
+    WARC-Date (both mandatory in WARC, missing from some other tools' files)."""
     http = record.http_headers
+    url = record.rec_headers.get_header("WARC-Target-URI")
     date = record.rec_headers.get_header("WARC-Date")
+    if not url:
+        raise ValueError("no WARC-Target-URI")
+    try:
+        fetched_at = datetime.fromisoformat((date or "").replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"no valid WARC-Date ({date!r})") from None
+    if fetched_at.tzinfo is None:
+        fetched_at = fetched_at.replace(tzinfo=UTC)  # WARC dates are UTC
     return ArchivedPage(
         warc_file=path.name.removesuffix(OPEN_SUFFIX),
         offset=offset,
-        url=record.rec_headers.get_header("WARC-Target-URI"),
-        fetched_at=datetime.fromisoformat(date.replace("Z", "+00:00")),
+        url=url,
+        fetched_at=fetched_at,
         status=int(http.get_statuscode() or 0),
         kind=kind,
         site=record.rec_headers.get_header(SITE_HEADER),

@@ -123,3 +123,37 @@ def test_an_abandoned_archive_keeps_its_complete_records(tmp_path: Path) -> None
     assert archive.close() is None
     assert salvage_interrupted(tmp_path) == [tmp_path / "full.warc.gz"]
     assert len(list(read_pages(tmp_path / "full.warc.gz"))) == 2
+
+
+def _foreign_record(writer, url: str, date: str | None):
+    """A response record as another tool may write it: WARC-Date missing or not ISO."""
+    from io import BytesIO
+
+    from warcio.statusandheaders import StatusAndHeaders
+
+    http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+    record = writer.create_warc_record(
+        url, "response", payload=BytesIO(b"<html><p>Tin</p></html>"), http_headers=http
+    )
+    record.rec_headers.remove_header("WARC-Date")
+    if date is not None:
+        record.rec_headers.add_header("WARC-Date", date)
+    return record
+
+
+def test_records_without_a_usable_date_are_skipped_and_the_rest_read(tmp_path: Path) -> None:
+    from warcio.warcwriter import WARCWriter
+
+    path = tmp_path / "other-tool.warc.gz"
+    with path.open("wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        for url, date in [
+            ("https://baonghean.vn/a-1.html", "2024-05-01T02:03:04Z"),
+            ("https://baonghean.vn/a-2.html", None),
+            ("https://baonghean.vn/a-3.html", "yesterday"),
+            ("https://baonghean.vn/a-4.html", "2024-05-01T02:03:04"),  # no zone: UTC
+        ]:
+            writer.write_record(_foreign_record(writer, url, date))
+    pages = list(read_pages(path))
+    assert [p.url.rsplit("/", 1)[1] for p in pages] == ["a-1.html", "a-4.html"]
+    assert all(p.fetched_at.utcoffset() is not None for p in pages)
