@@ -65,7 +65,9 @@ def site_health(
     """Reprocess every paper first when asked, then publish ``<prefix>-site-health``."""
     log = get_run_logger()
     config = Config.load(db, data_dir)
-    if reprocess:
+    if reprocess and not config.db_path.exists():
+        log.warning("no warehouse at %s yet: nothing to reprocess", config.db_path)
+    elif reprocess:
         reprocess_flow(db=str(config.db_path), data_dir=str(config.data_dir), registry=registry)
     rows = health_table(config.db_path, days)
     create_table_artifact(

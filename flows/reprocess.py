@@ -53,6 +53,8 @@ def reprocess(
     """Re-clean and re-extract the archived pages of one paper (or every paper loaded)."""
     log = get_run_logger()
     config = Config.load(db, data_dir)
+    if not config.db_path.exists():  # a mistyped path must not become a new, empty warehouse
+        raise FileNotFoundError(f"no warehouse at {config.db_path}: nothing to reprocess")
     with connect(config.db_path) as con:
         keys = (
             [site] if site else [r[0] for r in con.execute("SELECT site_key FROM sites").fetchall()]

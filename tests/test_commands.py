@@ -296,6 +296,26 @@ def test_reprocess_of_a_mistyped_warehouse_creates_nothing(
     assert list(tmp_path.iterdir()) == []  # no new, empty warehouse
 
 
+def test_the_reprocess_flow_itself_refuses_a_missing_warehouse(
+    prefect_harness, tmp_path: Path
+) -> None:
+    """As the site-health job or the UI start it, without the command's own check."""
+    from flows.reprocess import reprocess
+
+    with pytest.raises(FileNotFoundError, match="no warehouse at"):
+        reprocess(db=str(tmp_path / "w.duckdb"), data_dir=str(tmp_path / "data"))
+    assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_the_nightly_job_on_a_new_installation_has_nothing_to_reprocess(
+    prefect_harness, tmp_path: Path
+) -> None:
+    from flows.healthjob import site_health
+
+    rows = site_health(reprocess=True, db=str(tmp_path / "w.duckdb"), data_dir=str(tmp_path))
+    assert rows == []  # no paper loaded yet: an empty health table, not a failed job
+
+
 def test_reprocess_of_an_unknown_paper_is_one_line(prefect_harness, capfd, tmp_path: Path) -> None:
     with connect(tmp_path / "w.duckdb"):
         pass
