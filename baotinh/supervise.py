@@ -113,6 +113,11 @@ class Terminated(KeyboardInterrupt):
     """SIGTERM, handled like Ctrl-C: the work stops where it is and says so."""
 
 
+def terminate_on_sigterm() -> None:
+    """From now on SIGTERM raises :class:`Terminated` in the main thread (exit 143)."""
+    signal.signal(signal.SIGTERM, _terminate)
+
+
 def _terminate(signum: int, frame: object) -> None:
     raise Terminated
 
@@ -129,4 +134,4 @@ def become_supervised_child() -> None:
             file=sys.stderr,
         )
         raise SystemExit(143)
-    signal.signal(signal.SIGTERM, _terminate)
+    terminate_on_sigterm()

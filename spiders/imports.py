@@ -33,7 +33,14 @@ from typing import BinaryIO, Literal
 from w3lib.encoding import html_to_unicode
 from warcio.archiveiterator import ArchiveIterator
 
-from spiders.warc import DamagedWarc, cut_short, parsed_records, record_span, unread_after
+from spiders.warc import (
+    DamagedWarc,
+    cut_short,
+    parsed_records,
+    record_span,
+    unread_after,
+    warc_date,
+)
 
 SourceFormat = Literal["warc", "jsonl", "text"]
 PublishedGrain = Literal["month", "day", "time"]
@@ -208,7 +215,7 @@ def _warc_item(path: Path, records: ArchiveIterator, record, url: str, site_key:
         title=None,
         published=None,
         published_grain=None,
-        fetched_at=_warc_date(record.rec_headers.get_header("WARC-Date")),
+        fetched_at=warc_date(record.rec_headers.get_header("WARC-Date")),
         content_sha1=_sha1(body),
     )
 
@@ -221,15 +228,6 @@ def _is_html_type(content_type: str) -> bool:
 def _looks_like_html(body: bytes) -> bool:
     head = body[:1024].lstrip().lower()
     return head.startswith((b"<!doctype html", b"<html")) or b"<html" in head
-
-
-def _warc_date(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
 
 
 # JSONL

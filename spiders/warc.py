@@ -304,6 +304,16 @@ def read_page_at(path: Path, offset: int) -> ArchivedPage:
         return _archived_page(path, offset, record, kind, record.content_stream().read())
 
 
+def warc_date(value: str | None) -> datetime | None:
+    """A record's ``WARC-Date`` (UTC, as WARC says, when it names no zone); None if absent
+    or not a date."""
+    try:
+        moment = datetime.fromisoformat((value or "").replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
 def _archived_page(path: Path, offset: int, record, kind: str, body: bytes) -> ArchivedPage:
     """The page of a response record; ValueError when it has no target URI or no valid
     WARC-Date (both mandatory in WARC, missing from some other tools' files)."""
@@ -312,12 +322,9 @@ def _archived_page(path: Path, offset: int, record, kind: str, body: bytes) -> A
     date = record.rec_headers.get_header("WARC-Date")
     if not url:
         raise ValueError("no WARC-Target-URI")
-    try:
-        fetched_at = datetime.fromisoformat((date or "").replace("Z", "+00:00"))
-    except ValueError:
-        raise ValueError(f"no valid WARC-Date ({date!r})") from None
-    if fetched_at.tzinfo is None:
-        fetched_at = fetched_at.replace(tzinfo=UTC)  # WARC dates are UTC
+    fetched_at = warc_date(date)
+    if fetched_at is None:
+        raise ValueError(f"no valid WARC-Date ({date!r})")
     return ArchivedPage(
         warc_file=path.name.removesuffix(OPEN_SUFFIX),
         offset=offset,

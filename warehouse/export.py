@@ -26,6 +26,10 @@ import duckdb
 
 from warehouse.schema import connect
 
+MANIFEST = ".baotinh-export.json"
+_STAGING = ".baotinh-export-"  # the hidden folder an export writes into before moving in
+_NOTHING = "move it away or export to another folder (nothing was changed)"
+
 # A table's time column, for its year partition.
 _TIME = {
     "articles": "published_at",
@@ -82,11 +86,6 @@ def export_parquet(db_path: Path, out_dir: Path) -> dict[str, int]:
             if created and not any(out_dir.iterdir()):
                 out_dir.rmdir()  # a failed first export leaves no empty folder behind
     return counts
-
-
-MANIFEST = ".baotinh-export.json"
-_STAGING = ".baotinh-export-"  # the hidden folder an export writes into before moving in
-_NOTHING = "move it away or export to another folder (nothing was changed)"
 
 
 def _write(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], target: Path) -> int:

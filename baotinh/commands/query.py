@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import sys
 from pathlib import Path
 
 from baotinh.commands import storage_options
+from baotinh.supervise import terminate_on_sigterm
 
 NAME = "query"
 SUMMARY = "run SQL on the warehouse (read-only; no other file can be read or written)"
@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     db = Config.load(db=args.db).db_path
     if args.out:
         refuse_own_files(db, Path(args.out))
-    signal.signal(signal.SIGTERM, _terminate)  # a query stops as on Ctrl-C (exit 143)
+    terminate_on_sigterm()  # a query stops as on Ctrl-C (exit 143)
     if args.file:
         text = sys.stdin.read() if args.file == "-" else _read_sql(Path(args.file))
         return _answer(db, text, fmt, args.out)
@@ -56,12 +56,6 @@ def _read_sql(path: Path) -> str:
         return path.read_text("utf-8")
     except UnicodeDecodeError as exc:
         raise ValueError(f"{path} is not UTF-8 text: {exc.reason} at byte {exc.start}") from None
-
-
-def _terminate(signum: int, frame: object) -> None:
-    from baotinh.supervise import Terminated
-
-    raise Terminated
 
 
 def refuse_own_files(db: Path, out: Path) -> None:
