@@ -10,6 +10,8 @@ All word lists are data in ``transforms/data/figure_context.toml``.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from decimal import Decimal
 from functools import cache, lru_cache
 
 from transforms.lexicon import lexicon
@@ -54,7 +56,7 @@ def _last_words(table: dict[str, str] | frozenset[str]) -> frozenset[str]:
     return held[1]
 
 
-def _tail_phrase(words: list[str], table: dict[str, str] | frozenset[str], sizes: range) -> int:
+def _tail_phrase(words: Sequence[str], table: dict[str, str] | frozenset[str], sizes: range) -> int:
     """Length of the longest tail of ``words`` found in ``table``; 0 if none."""
     if not words or words[-1] not in _last_words(table):
         return 0
@@ -107,7 +109,7 @@ def change_at_distance(text: str, pos: int, floor: int) -> str | None:
     return lex.changes.get(m.group(1).lower())
 
 
-def label_before(words: list[str]) -> str | None:
+def label_before(words: Sequence[str]) -> str | None:
     """The label word before a number ("lớp 9", "lần thứ 3", "Nghị định 15"), if any."""
     lex = lexicon()
     if _tail_phrase(words, lex.label_allow, range(3, 0, -1)):
@@ -135,13 +137,13 @@ def is_label(words: list[str], counted: bool = False) -> bool:
 @lru_cache(maxsize=1 << 14)
 def _is_label(words: tuple[str, ...], counted: bool) -> bool:
     """:func:`is_label` of a few words; the same few words recur all the time."""
-    label = label_before(words)  # type: ignore[arg-type]
+    label = label_before(words)
     if label is None:
         return False
     return not (counted and label in lexicon().label_unless_counted)
 
 
-def is_clock_time(text: str, hour_end: int, value: float, words: list[str]) -> bool:
+def is_clock_time(text: str, hour_end: int, value: Decimal, words: list[str]) -> bool:
     """A number with "giờ" ending at ``hour_end`` is a time of day ("9 giờ sáng")."""
     lex = lexicon()
     if words and (words[-1] in lex.duration_before or " ".join(words[-2:]) in lex.duration_before):

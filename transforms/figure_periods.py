@@ -18,7 +18,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from datetime import date
 
-from transforms.models import DateMention, Period
+from transforms.models import DateMention, Period, PeriodRule
 from transforms.segments import Segments
 
 # "so với cùng kỳ năm 2020", "so với vụ xuân năm 2022": "so (với)" a few words before
@@ -32,13 +32,13 @@ def _governs(text: str, mention: DateMention) -> bool:
     return not _COMPARISON_BEFORE.search(text, max(0, mention.start - 32), mention.start)
 
 
-def _period(mention: DateMention, rule: str) -> Period:
+def _period(mention: DateMention, rule: PeriodRule) -> Period:
     return Period(
         value=mention.value,
         grain=mention.grain,
         first_day=mention.first_day,
         last_day=mention.last_day,
-        rule=rule,  # type: ignore[arg-type]
+        rule=rule,
         mention_text=mention.text,
         value_to=mention.value_to,
     )
@@ -61,7 +61,7 @@ class PeriodFinder:
         self._starts = [m.start for m in self._mentions]
         self._fallback = published_period(reference)
         self._memo: dict[tuple[tuple[int, int], tuple[int, int], int, int], Period] = {}
-        self._periods: dict[tuple[int, str], Period] = {}  # by mention start and rule
+        self._periods: dict[tuple[int, PeriodRule], Period] = {}  # by mention start and rule
 
     def _within(self, lo: int, hi: int) -> list[DateMention]:
         i, j = bisect_left(self._starts, lo), bisect_right(self._starts, hi - 1)
@@ -102,7 +102,11 @@ class PeriodFinder:
         return period
 
     def _period_at(self, pos: int, clause: tuple[int, int], sentence: tuple[int, int]) -> Period:
-        for rule, (lo, hi) in (("clause", clause), ("sentence", sentence)):
+        scopes: tuple[tuple[PeriodRule, tuple[int, int]], ...] = (
+            ("clause", clause),
+            ("sentence", sentence),
+        )
+        for rule, (lo, hi) in scopes:
             mention = self._nearest(self._within(lo, hi), pos)
             if mention is not None:
                 return self._period(mention, rule)
@@ -112,7 +116,7 @@ class PeriodFinder:
             return self._period(earlier[-1], "paragraph")
         return self._fallback
 
-    def _period(self, mention: DateMention, rule: str) -> Period:
+    def _period(self, mention: DateMention, rule: PeriodRule) -> Period:
         """:func:`_period`, made once per mention and rule (figures of a clause, sentence
         or paragraph mostly share it)."""
         key = (mention.start, rule)

@@ -148,14 +148,12 @@ def _per_unit(text: str, pos: int) -> tuple[str, int]:
 def unit_after(text: str, pos: int, allow_fallback: bool = True) -> UnitMatch:
     """The unit that follows a number ending at ``pos``."""
     words_m = _NEXT_WORDS.match(text, pos)
-    words = [w for w in words_m.groups() if w] if words_m else []
+    words = [w for w in words_m.groups() if w] if words_m is not None else []
     noun_size = _noun_at(words)
-    if noun_size >= 2 and all(w.islower() for w in words[:noun_size]):
-        end = words_m.end(noun_size)  # type: ignore[union-attr]
+    if words_m is not None and noun_size >= 2 and all(w.islower() for w in words[:noun_size]):
+        start, end = words_m.start(1), words_m.end(noun_size)
         unit = " ".join([w.lower() for w in words[:noun_size]])
-        return UnitMatch(
-            unit, text[words_m.start(1) : end], "count", words_m.start(1), end, "lexicon"
-        )  # type: ignore[union-attr]
+        return UnitMatch(unit, text[start:end], "count", start, end, "lexicon")
 
     m = _unit_match(text, pos)
     if m:
@@ -172,24 +170,24 @@ def unit_after(text: str, pos: int, allow_fallback: bool = True) -> UnitMatch:
                 _, end = _per_unit(text, end)
             return UnitMatch(unit, text[start:end], kind, start, end, "unit")
 
-    if not words or words_m.start(1) - pos > 2:  # type: ignore[union-attr]
+    if words_m is None or words_m.start(1) - pos > 2:  # no word, or not right after it
         return UnitMatch(None, None, "number", pos, pos, "none")
     lex = lexicon()
     lowered = [w.lower() for w in words]
-    start = words_m.start(1)  # type: ignore[union-attr]
+    start = words_m.start(1)
     if lowered[0] in lex.classifiers and len(words) > 1 and _is_open_word(words[1]):
         size = 2 if _noun_at(words[1:]) >= 2 and words[2].islower() else 1
         if size == 1 and _lookup_unit(words[1]) is not None:  # "lượt tuần" is not a noun
-            end = words_m.end(1)  # type: ignore[union-attr]
+            end = words_m.end(1)
             return UnitMatch(lowered[0], text[start:end], "count", start, end, "lexicon")
-        end = words_m.end(1 + size)  # type: ignore[union-attr]
+        end = words_m.end(1 + size)
         unit = " ".join(lowered[: 1 + size])
         return UnitMatch(unit, text[start:end], "count", start, end, "classifier")
     if noun_size == 1 and not words[0].isupper():
-        end = words_m.end(1)  # type: ignore[union-attr]
+        end = words_m.end(1)
         return UnitMatch(lowered[0], text[start:end], "count", start, end, "lexicon")
     if allow_fallback and _is_open_word(words[0]):
-        end = words_m.end(1)  # type: ignore[union-attr]
+        end = words_m.end(1)
         return UnitMatch(lowered[0], text[start:end], "count", start, end, "fallback")
     return UnitMatch(None, None, "number", pos, pos, "none")
 

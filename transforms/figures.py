@@ -178,8 +178,8 @@ class _Reader:
         self.text = text
         self.segments = segments
         self.blocked = blocked
-        numbers = scan_numbers(text) if numbers is None else numbers
-        self.candidates = [n for n in numbers if not blocked.overlaps(n.start, n.digits_end)]
+        found = scan_numbers(text) if numbers is None else numbers
+        self.candidates = [n for n in found if not blocked.overlaps(n.start, n.digits_end)]
         self._by_start = {n.start: n for n in self.candidates}
 
     def drafts(self) -> list[_Draft]:

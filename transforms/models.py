@@ -14,6 +14,7 @@ from typing import Any, Literal
 Grain = Literal["day", "week", "month", "quarter", "half", "year"]
 
 # Where a publication date was read from, most to least trustworthy.
+PeriodRule = Literal["clause", "sentence", "paragraph", "published"]
 DateSource = Literal["json-ld", "meta", "time-element", "visible-text", "url", "htmldate", "feed"]
 
 
@@ -76,7 +77,7 @@ class Period:
     grain: Grain
     first_day: date
     last_day: date
-    rule: Literal["clause", "sentence", "paragraph", "published"]
+    rule: PeriodRule
     mention_text: str | None = None  # the date mention that governs, if any
     value_to: str | None = None  # last period of a range mention ("9 tháng năm 2021")
 

@@ -132,8 +132,11 @@ def _small(lex: Lexicon, toks: Sequence[Token], i: int, colloquial: bool) -> _Sm
 def _scale_run(lex: Lexicon, toks: Sequence[Token], i: int) -> tuple[int, int]:
     """Product of the scale words at ``toks[i:]`` ("nghìn tỷ" = 1e12) and the next index."""
     product = 1
-    while i < len(toks) and isinstance(toks[i], str) and toks[i] in lex.scales:
-        product *= lex.scales[toks[i]]
+    while i < len(toks):
+        tok = toks[i]
+        if not isinstance(tok, str) or tok not in lex.scales:
+            break
+        product *= lex.scales[tok]
         i += 1
     return product, i
 
@@ -180,8 +183,9 @@ def _integer(lex: Lexicon, toks: Sequence[Token], colloquial: bool) -> tuple[Dec
 def _fraction_digits(lex: Lexicon, toks: Sequence[Token]) -> str | None:
     """Digits after "phẩy"/"chấm": read one by one ("hai bốn không" = 240) or as a number."""
     spoken_only = ("mốt", "lăm", "nhăm")  # digits only heard inside a number ("chín lăm")
-    if all(isinstance(t, str) and t in lex.digits and t not in spoken_only for t in toks):
-        return "".join(str(lex.digits[t]) for t in toks)  # type: ignore[index]
+    words = [t for t in toks if isinstance(t, str)]
+    if len(words) == len(toks) and all(t in lex.digits and t not in spoken_only for t in words):
+        return "".join(str(lex.digits[t]) for t in words)
     if len(toks) < 2:
         return None
     parsed = _integer(lex, toks, colloquial=True)
@@ -214,8 +218,11 @@ def words_value(tokens: Sequence[Token], colloquial: bool = True) -> Decimal | N
         return None
     frac_toks = toks[point + 1 :]
     scale = 1
-    while frac_toks and frac_toks[-1] in lex.scales:
-        scale *= lex.scales[frac_toks[-1]]  # type: ignore[index]
+    while frac_toks:
+        last = frac_toks[-1]
+        if not isinstance(last, str) or last not in lex.scales:
+            break
+        scale *= lex.scales[last]
         frac_toks = frac_toks[:-1]
     digits = _fraction_digits(lex, frac_toks) if frac_toks else "0"
     if digits is None:

@@ -122,5 +122,5 @@ def segment(text: str) -> Segments:
         if not _abbreviation_before(text, m.start() + 1)
     ]
     sentences = [0, *sorted(ends + paragraphs[1:])]
-    clauses = sorted({0, *sentences, *(m.end() for m in _CLAUSE_END.finditer(text))})
+    clauses = sorted({0, *sentences, *[m.end() for m in _CLAUSE_END.finditer(text)]})
     return Segments(text, paragraphs, sentences, clauses)
