@@ -81,7 +81,7 @@ def _import_file(
             found = True
             if isinstance(record, ImportSkip):
                 counts["records_skipped"] += record.count
-                log.info("%s: skipped %s", path.name, record)
+                log.info("%s", record.describe())
                 continue
             paper = _paper_of(record, default, registry)
             if paper is None:

@@ -95,6 +95,20 @@ class ImportSkip:
     url: str | None = None
     count: int = 1
 
+    def describe(self) -> str:
+        """One line for a person: ``skipped: data.warc.gz (warc, offset 1234): reason``,
+        ``skipped 3 records: …`` for a tally, and the record's URL after the reason."""
+        where = [self.source_format] if self.source_format else []
+        if self.locator is not None:
+            unit = "offset" if self.source_format == "warc" else "line"
+            where.append(f"{unit} {self.locator}")
+        place = f"{self.source_path} ({', '.join(where)})" if where else str(self.source_path)
+        what = "skipped" if self.count == 1 else f"skipped {self.count} records"
+        url = f" <{self.url}>" if self.url else ""
+        return f"{what}: {place}: {self.reason}{url}"
+
+    __str__ = describe
+
 
 ImportItem = ImportRecord | ImportSkip
 

@@ -259,6 +259,8 @@ def test_import_jsonl_loads_good_lines_once(prefect_harness, capfd, tmp_path: Pa
     printed = dict(line.split() for line in out.splitlines())
     assert printed["new"] == "2"
     assert sum(int(value) for name, value in printed.items() if "skipped" in name) == 1
+    assert f"skipped: {dump} (jsonl, line 2): not JSON" in err  # one readable line a skip
+    assert "ImportSkip(" not in err
     with connect(db) as con:
         loaded = con.execute(
             "SELECT url, site_key, source, title FROM articles ORDER BY url"

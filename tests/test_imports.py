@@ -116,6 +116,26 @@ def test_warc_skips_errors_non_html_and_counts_foreign_domains(warc: Path) -> No
     assert [(s.count, s.locator) for s in foreign] == [(1, None)]
 
 
+def test_a_skip_reads_as_one_line_naming_file_format_place_reason_and_count(
+    warc: Path, jsonl: Path, tmp_path: Path
+) -> None:
+    skips = _skips(list(read_import(warc, registered)))
+    at = {s.reason: s.locator for s in skips}
+    assert {str(s) for s in skips} == {
+        f"skipped: {warc} (warc, offset {at['not HTML: image/jpeg']}): not HTML: image/jpeg"
+        " <https://baonghean.vn/anh.jpg>",
+        f"skipped: {warc} (warc, offset {at['HTTP 404']}): HTTP 404"
+        " <https://baonghean.vn/mat-roi.html>",
+        f"skipped: {warc} (warc): unregistered domain",
+    }
+    (bad_json,) = [s for s in _skips(list(read_import(jsonl, registered))) if s.locator == 5]
+    assert bad_json.describe().startswith(f"skipped: {jsonl} (jsonl, line 5): not JSON")
+    foreign = ImportSkip(warc, "warc", None, "unregistered domain", count=3)
+    assert str(foreign) == f"skipped 3 records: {warc} (warc): unregistered domain"
+    unknown = ImportSkip(tmp_path / "notes.txt", None, None, "unrecognised format")
+    assert str(unknown) == f"skipped: {tmp_path / 'notes.txt'}: unrecognised format"
+
+
 def test_warc_is_recognised_by_content(warc: Path, tmp_path: Path) -> None:
     renamed = tmp_path / "download.bin"
     renamed.write_bytes(warc.read_bytes())
