@@ -361,14 +361,64 @@ def test_export_checks_the_warehouse_before_creating_anything(capfd, tmp_path: P
     assert not (tmp_path / "out").exists()
 
 
-def test_an_export_killed_while_writing_does_not_block_the_next(
+def _python(code: str, *args: str, **popen) -> subprocess.Popen:
+    """``code`` in a Python process importing this checkout."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.Popen([sys.executable, "-c", code, *args], env=env, cwd=REPO, **popen)
+
+
+_KILLED_EXPORT = """
+import os, signal, sys
+from pathlib import Path
+import warehouse.export as export
+export._replace = lambda *_: os.kill(os.getpid(), signal.SIGKILL)  # every table staged
+export.export_parquet(Path(sys.argv[1]), Path(sys.argv[2]))
+"""
+
+
+def test_an_export_killed_while_writing_leaves_a_folder_the_next_removes(
     capfd, tmp_path: Path, small_warehouse: Path
 ) -> None:
     out = tmp_path / "out"
-    (out / ".baotinh-export-k1ll3d" / "sites").mkdir(parents=True)  # what a kill -9 leaves
+    killed = _python(_KILLED_EXPORT, str(small_warehouse), str(out))
+    assert killed.wait(timeout=120) == -9
+    (left,) = out.iterdir()  # what a kill -9 leaves: the staging folder, its tables written
+    assert left.name.startswith(".baotinh-export-") and (left / "sites").is_dir()
     code, _, err = run(capfd, "export", str(out), "--db", str(small_warehouse))
     assert code == 0, err
     assert (out / "sites").is_dir() and (out / ".baotinh-export.json").is_file()
+    assert not left.exists()
+    assert not [p for p in out.iterdir() if p.name.startswith(".baotinh-export-")]
+
+
+_EXPORTING = """
+import sys
+from pathlib import Path
+from warehouse.export import _sole_export
+with _sole_export(Path(sys.argv[1])):
+    print("exporting", flush=True)
+    sys.stdin.read()
+"""
+
+
+def test_a_second_export_into_a_folder_is_refused_and_touches_no_staging_folder(
+    capfd, tmp_path: Path, small_warehouse: Path
+) -> None:
+    out = tmp_path / "out"
+    in_use = out / ".baotinh-export-inuse"
+    in_use.mkdir(parents=True)
+    (in_use / "sites.parquet").write_bytes(b"being written")
+    other = _python(_EXPORTING, str(out), stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert other.stdout.readline() == "exporting\n"
+        code, _, err = run(capfd, "export", str(out), "--db", str(small_warehouse))
+        assert code == 2 and f"another export is writing to {out}" in err
+        assert (in_use / "sites.parquet").read_bytes() == b"being written"
+        assert sorted(p.name for p in out.iterdir()) == [in_use.name]
+    finally:
+        other.communicate(timeout=30)
+    assert run(capfd, "export", str(out), "--db", str(small_warehouse))[0] == 0
+    assert not in_use.exists() and (out / "sites").is_dir()
 
 
 def test_export_refuses_a_folder_it_did_not_write(

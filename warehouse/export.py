@@ -11,15 +11,21 @@ An export lists what it wrote in ``DIR/.baotinh-export.json`` (its manifest). It
 what the manifest of an earlier export lists, and refuses (deleting nothing) a folder that is
 not empty and holds no manifest, or a listed folder holding a file the export did not write.
 The tables are written into a hidden folder inside ``DIR`` first and moved into place when
-all are written: a failed export leaves the earlier one as it was.
+all are written: a failed export leaves the earlier one as it was. An export holds an
+``flock`` on ``DIR`` itself while it runs (it dies with the process): a second export into
+the same folder is refused meanwhile, and the hidden folders that killed exports left behind
+are removed by the next one, as no other export can be using them.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -69,23 +75,64 @@ def _select(table: str, columns: list[str]) -> tuple[str, bool]:
 def export_parquet(db_path: Path, out_dir: Path) -> dict[str, int]:
     """Write every table under ``out_dir`` (replacing an earlier export); rows per table."""
     with connect(db_path, read_only=True) as con:  # a missing warehouse: nothing is created
-        tables = _tables(con)
-        names = {t: t if _select(t, c)[1] else f"{t}.parquet" for t, c in tables.items()}
-        previous = _previous(out_dir)
-        for name in names.values():
-            if name not in previous and os.path.lexists(out_dir / name):
-                raise ValueError(f"{out_dir / name} was not written by an export; {_NOTHING}")
+        _previous(out_dir)  # a file, or a folder an export did not write: nothing is created
         created = not out_dir.exists()
         out_dir.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=_STAGING, dir=out_dir))
-        try:
-            counts = {t: _write(con, t, c, staging / names[t]) for t, c in tables.items()}
-            _replace(out_dir, staging, previous, counts)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-            if created and not any(out_dir.iterdir()):
-                out_dir.rmdir()  # a failed first export leaves no empty folder behind
+        with _sole_export(out_dir) as sole:
+            try:
+                return _export(con, out_dir, sole)
+            finally:
+                if created and not any(out_dir.iterdir()):
+                    out_dir.rmdir()  # a failed first export leaves no empty folder behind
+
+
+def _export(con: duckdb.DuckDBPyConnection, out_dir: Path, sole: bool) -> dict[str, int]:
+    """Stage every table in a hidden folder of ``out_dir``, then move them into place."""
+    tables = _tables(con)
+    names = {t: t if _select(t, c)[1] else f"{t}.parquet" for t, c in tables.items()}
+    previous = _previous(out_dir)  # under the lock: another export may have just ended
+    for name in names.values():
+        if name not in previous and os.path.lexists(out_dir / name):
+            raise ValueError(f"{out_dir / name} was not written by an export; {_NOTHING}")
+    if sole:
+        _remove_staging(out_dir)
+    staging = Path(tempfile.mkdtemp(prefix=_STAGING, dir=out_dir))
+    try:
+        counts = {t: _write(con, t, c, staging / names[t]) for t, c in tables.items()}
+        _replace(out_dir, staging, previous, counts)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return counts
+
+
+@contextmanager
+def _sole_export(out_dir: Path) -> Iterator[bool]:
+    """Hold an ``flock`` on ``out_dir`` for the export, or refuse if another export holds it.
+
+    Yields True when held: no other export uses ``out_dir``. False where the file system
+    has no ``flock`` for folders: the export then runs unguarded.
+    """
+    fd = os.open(out_dir, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            held = True
+        except BlockingIOError:
+            raise ValueError(
+                f"another export is writing to {out_dir}; wait for it to end (nothing was changed)"
+            ) from None
+        except OSError:
+            held = False
+        yield held
+    finally:
+        os.close(fd)
+
+
+def _remove_staging(out_dir: Path) -> None:
+    """Remove the hidden folders of exports killed while writing (called under the lock)."""
+    for path in out_dir.iterdir():
+        if path.name.startswith(_STAGING) and path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def _write(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], target: Path) -> int:
