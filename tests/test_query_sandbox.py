@@ -183,6 +183,60 @@ def test_spills_are_private_and_leave_nothing(
     ]  # fmt: skip
 
 
+LONG = "SELECT sum(range) FROM range(100000000000)"
+
+
+def _long_query(db: Path, system_tmp: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "baotinh.cli", "query", "--db", str(db), LONG],
+        env={**os.environ, "TMPDIR": str(system_tmp)},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+def _new_spill(query: subprocess.Popen, system_tmp: Path) -> Path:
+    """The spill folder ``query`` made: the one new ``baotinh-query-*`` of ``system_tmp``."""
+    known = set(system_tmp.glob("baotinh-query-*"))
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if found := set(system_tmp.glob("baotinh-query-*")) - known:
+            (spill,) = found
+            return spill
+        assert query.poll() is None, "the query ended before making its spill folder"
+        time.sleep(0.05)
+    raise AssertionError("no spill folder of the query")
+
+
+def test_a_killed_querys_spill_folder_is_removed_by_the_next_query_and_no_other(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    system_tmp = tmp_path / "system-tmp"
+    system_tmp.mkdir()
+    killed = _long_query(db, system_tmp)
+    left = _new_spill(killed, system_tmp)
+    killed.kill()  # kill -9: the folder stays
+    killed.wait()
+    assert left.is_dir()
+    older = system_tmp / "baotinh-query-k1ll3d_x"  # an older name: whose, unknown
+    older.mkdir()
+    others = system_tmp / f"baotinh-query-{killed.pid}-others"  # another user's, owner dead
+    if os.getuid() == 0:
+        others.mkdir()
+        os.chown(others, 65534, 65534)
+    running = _long_query(db, system_tmp)
+    try:
+        live = _new_spill(running, system_tmp)
+        monkeypatch.setattr(tempfile, "tempdir", str(system_tmp))
+        assert run_query(db, "SELECT 42 AS answer")[1] == [(42,)]
+        assert not left.exists()
+        assert live.is_dir() and running.poll() is None  # a live query's: untouched
+        assert older.is_dir()
+        assert others.is_dir() or os.getuid() != 0
+    finally:
+        running.kill()
+        running.wait()
+
+
 def test_ctrl_c_interrupts_a_query(db: Path) -> None:
     query = subprocess.Popen(
         [sys.executable, "-m", "baotinh.cli", "query", "--db", str(db),

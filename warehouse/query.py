@@ -9,7 +9,10 @@ switched back. Parquet output is written by Python from the result, not by DuckD
 DuckDB always lets SQL reach its temporary directory (where a big query spills), which
 is ``<db>.tmp/`` beside the file unless told otherwise. Each query therefore spills into
 a private folder of its own in the system's temporary directory, made empty for it and
-removed after it, so nothing a query writes there outlives it or is seen by another.
+removed after it, so nothing a query writes there outlives it or is seen by another. The
+folder is named after the query's process (``baotinh-query-<pid>-…``) and ``flock``-held
+while in use: one that a killed query left is removed by the next query, once its process
+is gone and no one holds its lock (only the user's own folders are looked at).
 
 Several statements run in order and the result is the last one's, as DuckDB gives it
 (``CREATE TEMP TABLE`` gives its count). Ctrl-C interrupts the query.
@@ -18,8 +21,11 @@ Several statements run in order and the result is the last one's, as DuckDB give
 from __future__ import annotations
 
 import csv
+import fcntl
 import io
 import json
+import os
+import re
 import shutil
 import tempfile
 import threading
@@ -33,6 +39,8 @@ import duckdb
 from warehouse.schema import connect, memory_limit
 
 FORMATS = ("table", "csv", "json", "parquet")
+_SPILL = "baotinh-query-"
+_SPILL_OWNER = re.compile(rf"{_SPILL}(\d+)-[^-]+")  # mkdtemp's suffix has no "-"
 QUERIES = Path(__file__).resolve().parent / "queries"
 
 
@@ -69,13 +77,53 @@ def run_query_arrow(db_path: Path, sql: str, params: list | None = None):  # -> 
 
 
 def _run(db_path: Path, sql: str, params: list | None, arrow: bool) -> tuple[list[str], object]:
-    spill = Path(tempfile.mkdtemp(prefix="baotinh-query-"))
+    _remove_dead_spills(Path(tempfile.gettempdir()))
+    spill = Path(tempfile.mkdtemp(prefix=f"{_SPILL}{os.getpid()}-"))
+    held = os.open(spill, os.O_RDONLY | os.O_DIRECTORY)
     try:
+        with suppress(OSError):  # no flock there: the owner's pid still guards it
+            fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
         with connect(db_path, read_only=True) as con:
             sandbox(con, spill)
             return _interruptible(con, lambda: _execute(con, sql, params, arrow))
     finally:
         shutil.rmtree(spill, ignore_errors=True)
+        os.close(held)
+
+
+def _remove_dead_spills(tmp: Path) -> None:
+    """Remove the spill folders in ``tmp`` that killed queries of this user left: the
+    process named in the folder's name is gone and no one holds the folder's lock."""
+    for path in tmp.glob(f"{_SPILL}*"):
+        owner = _SPILL_OWNER.fullmatch(path.name)
+        if owner is None or int(owner[1]) == os.getpid() or _alive(int(owner[1])):
+            continue  # an older name without its owner, this process's, or a live one's
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+        except OSError:
+            continue  # gone already, or not a folder
+        try:
+            if os.fstat(fd).st_uid != os.getuid():
+                continue  # another user's
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue  # in use after all (a process of another pid namespace)
+            except OSError:
+                pass  # no flock there: the dead pid decides
+            shutil.rmtree(path, ignore_errors=True)
+        finally:
+            os.close(fd)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
 
 
 def _execute(
