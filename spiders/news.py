@@ -6,7 +6,9 @@ home page (else the usual feed paths), and listing pages: the home page, the pap
 sections or the sections found in its menus, each followed through its pagination. A link
 is an article when its path has one of the URL shapes of Vietnamese papers
 (:mod:`registry.families`); the page itself confirms it downstream. Archiving, retries,
-robots.txt, conditional requests and throttling are middlewares and settings.
+robots.txt, conditional requests and throttling are middlewares and settings. Articles found
+wait as URLs and go to Scrapy's scheduler as it has room (:data:`ARTICLES_AT_A_TIME`), so the
+crawl's memory does not grow with a sitemap that lists every article of the paper.
 
 Modes: discovery (default), ``urls`` (only the given article URLs) and replay (the same
 crawl, every response served from a WARC file by :mod:`spiders.replay`).
@@ -23,6 +25,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+from collections import deque
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -31,7 +34,7 @@ from urllib.parse import urlsplit
 
 from parsel import Selector
 from scrapy import Request, Spider, signals
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.gz import gunzip
@@ -49,6 +52,11 @@ REVALIDATE = {"Cache-Control": "max-age=0"}
 FRONTIER_EVERY = 25
 # The crawl's finish reason when the frontier could not be saved.
 FRONTIER_FAILED = "frontier_failed"
+# Articles are handed to Scrapy while its scheduler holds fewer requests than this. A sitemap
+# can list every article of a paper: as requests (a few KB each) they all waited in the
+# scheduler's memory at once, and the crawl's memory grew with the paper. The others wait
+# as the URLs the spider keeps anyway (``requested``).
+ARTICLES_AT_A_TIME = 32
 
 
 class Frontier:
@@ -145,6 +153,8 @@ class NewsSpider(Spider):
         self.max_listing_pages = int(max_listing_pages)
         self.since = date.fromisoformat(since) if since else None
         self.requested: set[str] = set()
+        # Articles requested but not handed to Scrapy yet: (identity, the page listing it).
+        self.waiting: deque[tuple[str, str | None]] = deque()
         self.sitemaps_scheduled = False
         # A urls-mode crawl neither resumes nor overwrites the discovery frontier.
         use_frontier = frontier and self.direct_urls is None
@@ -162,6 +172,9 @@ class NewsSpider(Spider):
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
+        crawler.signals.connect(spider.hand_over, signal=signals.scheduler_empty)
+        crawler.signals.connect(spider.idle, signal=signals.spider_idle)
+        crawler.signals.connect(spider.scheduled, signal=signals.request_scheduled)
         return spider
 
     # --- starting points ----------------------------------------------------------------------
@@ -169,10 +182,8 @@ class NewsSpider(Spider):
     async def start(self) -> AsyncIterator[Request]:
         if self.direct_urls is not None:
             for url in self.direct_urls:
-                request = self._article(url)
-                if request is not None:
-                    yield request
-                elif why := self._not_an_article(url):  # known or listed twice: no warning
+                if not self._article(url) and (why := self._not_an_article(url)):
+                    # known or listed twice: no warning
                     self.crawler.stats.inc_value("baotinh/urls/not_fetched")
                     self.logger.warning("not fetched: %s %s", url, why)
             return
@@ -188,7 +199,8 @@ class NewsSpider(Spider):
                 yield request
 
     def _resumed(self) -> list[Request]:
-        """Requests for what the previous crawl left unfinished (a killed or failed run)."""
+        """Requests for what the previous crawl left unfinished (a killed or failed run);
+        its articles wait their turn (:meth:`hand_over`)."""
         assert self.frontier is not None
         listings, articles = self._unfinished
         requests = [
@@ -197,10 +209,8 @@ class NewsSpider(Spider):
         ]
         settled = 0
         for identity in articles:
-            request = self._article(identity)
-            if request is not None:
-                requests.append(request)
-            elif identity not in self.requested:  # loaded since (known), or not ours now
+            # not requested now: loaded since (known), or not ours any more
+            if not self._article(identity) and identity not in self.requested:
                 self.frontier.articles.discard(identity)
                 settled += 1
         if listings or articles:
@@ -241,6 +251,33 @@ class NewsSpider(Spider):
         for url in named or [self.base + path for path in discovery.USUAL_SITEMAPS]:
             self.crawler.engine.crawl(self._sitemap(self._onto_base(url), probe=not named))
 
+    def hand_over(self) -> None:
+        """Give the scheduler waiting articles until it holds :data:`ARTICLES_AT_A_TIME`
+        requests (the referring page set as Scrapy's Referer middleware would): after each
+        page, and whenever the scheduler runs empty."""
+        if self.frontier_failure is not None:
+            return
+        engine = self.crawler.engine
+        for _ in range(min(ARTICLES_AT_A_TIME - self._pending(), len(self.waiting))):
+            identity, referer = self.waiting.popleft()
+            engine.crawl(self._article_request(identity, referer))
+
+    def _pending(self) -> int:
+        """Requests in Scrapy's scheduler (its own statistics)."""
+        stats = self.crawler.stats
+        return stats.get_value("scheduler/enqueued", 0) - stats.get_value("scheduler/dequeued", 0)
+
+    def idle(self) -> None:
+        """Never close with articles still waiting (a Scrapy without ``scheduler_empty``)."""
+        if self.waiting and self.frontier_failure is None:
+            self.hand_over()
+            raise DontCloseSpider
+
+    def scheduled(self, request: Request) -> None:
+        """Keep the most requests the scheduler held at once (the stat
+        ``baotinh/scheduler/max_pending``): what the crawl's memory grows with."""
+        self.crawler.stats.max_value("baotinh/scheduler/max_pending", self._pending() + 1)
+
     # --- callbacks ----------------------------------------------------------------------------
 
     def parse_listing(self, response: Response) -> Iterator[Request]:
@@ -259,9 +296,7 @@ class NewsSpider(Spider):
         for url in discovery.links(html, response.url):
             if self._is_ours(url) and self._is_article_url(url):
                 new += self._identity(url) not in self.known
-            request = self._article(url)
-            if request is not None:
-                requests.append(request)
+            self._article(url, response.url)
         if response.meta.get("home"):
             requests += self._from_home(html, response)
         next_request = self._next_listing(html, response, new)
@@ -270,14 +305,16 @@ class NewsSpider(Spider):
         self._walked(response.request)
         if next_request is not None and not self._save_frontier():
             return
+        self.hand_over()  # after the write-ahead save
         yield from requests
 
-    def parse_feed(self, response: Response) -> Iterator[Request]:
+    def parse_feed(self, response: Response) -> None:
         body = _xml_body(response)
         if not discovery.looks_like_feed(body):
             return  # a probed path answered with something else
         self.crawler.stats.inc_value("baotinh/feeds")
-        yield from self._entries(discovery.read_feed(body))
+        self._entries(discovery.read_feed(body), response.url)
+        self.hand_over()
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         body = _xml_body(response)
@@ -288,10 +325,12 @@ class NewsSpider(Spider):
         for entry in children:
             if not self._too_old(entry.day):
                 yield self._sitemap(self._onto_base(entry.url))
-        yield from self._entries(pages)
+        self._entries(pages, response.url)
+        self.hand_over()
 
     def parse_article(self, response: Response) -> Iterator[dict[str, Any]]:
         self._fetched(response.request)
+        self.hand_over()
         yield {"url": response.url, "status": response.status}
 
     def dropped(self, failure: Failure) -> None:
@@ -304,6 +343,7 @@ class NewsSpider(Spider):
                 self._walked(request)
             else:
                 self._fetched(request)
+        self.hand_over()
 
     # --- frontier -----------------------------------------------------------------------------
 
@@ -344,15 +384,13 @@ class NewsSpider(Spider):
 
     # --- helpers ------------------------------------------------------------------------------
 
-    def _entries(self, entries: list[discovery.Entry]) -> Iterator[Request]:
-        """Requests for the articles a feed or sitemap lists, unless older than ``since``."""
+    def _entries(self, entries: list[discovery.Entry], listed_on: str) -> None:
+        """Request the articles a feed or sitemap lists, unless older than ``since``."""
         for entry in entries:
             if self._too_old(entry.day):
                 self.crawler.stats.inc_value("baotinh/entries/before_since")
                 continue
-            request = self._article(self._onto_base(entry.url))
-            if request is not None:
-                yield request
+            self._article(self._onto_base(entry.url), listed_on)
 
     def _from_home(self, html: Selector, response: Response) -> Iterator[Request]:
         """Feeds the home page advertises (else the usual paths) and the sections of its
@@ -392,30 +430,36 @@ class NewsSpider(Spider):
             return None
         return self._listing(self._onto_base(url), page=page + 1)
 
-    def _article(self, url: str) -> Request | None:
-        """A request for ``url`` if it is a new article of this paper, else None."""
+    def _article(self, url: str, listed_on: str | None = None) -> bool:
+        """Request ``url`` if it is a new article of this paper (True): it waits its turn
+        (:meth:`hand_over`), as an unfinished one of the frontier."""
         if not self._is_ours(url):
             self.crawler.stats.inc_value("baotinh/links/offsite")
-            return None
+            return False
         if not self._is_article_url(url):
-            return None
+            return False
         identity = self._identity(url)
         if identity in self.requested:
-            return None
+            return False
         if identity in self.known:
             self.crawler.stats.inc_value("baotinh/articles/known_skipped")
-            return None
+            return False
         if self._capped():
             self.crawler.stats.inc_value("baotinh/articles/over_cap")
-            return None
+            return False
         self.requested.add(identity)
         self.crawler.stats.inc_value("baotinh/articles/requested")
         if self.frontier is not None:
             self.frontier.articles.add(identity)
+        self.waiting.append((identity, listed_on))
+        return True
+
+    def _article_request(self, identity: str, referer: str | None) -> Request:
         return Request(
             self._onto_base(identity),
             callback=self.parse_article,
             errback=self.dropped,
+            headers={"Referer": referer} if referer else None,
             meta={"kind": "article", "dont_cache": True, "frontier_key": identity},
         )
 

@@ -15,6 +15,7 @@ from flows.crawl import CrawlOutcome, run_crawl
 from registry import get_site
 from samples.server import SAMPLE_SITES, Canned, LocalSite
 from spiders import discovery
+from spiders.news import ARTICLES_AT_A_TIME
 from spiders.warc import read_pages
 from transforms.urls import normalize_url
 
@@ -106,6 +107,41 @@ def test_stops_paginating_listings_older_than_since(tmp_path: Path, expected: di
         _crawl(site, tmp_path, since=date(2099, 1, 1))
         hit_paths = site.paths_hit()
     assert not any("page=2" in p for p in hit_paths)
+
+
+def test_a_long_sitemap_waits_as_urls_not_as_requests(tmp_path: Path) -> None:
+    """A sitemap listing every article of a paper: each is fetched once, and Scrapy's
+    scheduler never holds more than a few dozen at a time. They waited there all at once,
+    as requests of a few KB each: the crawl's memory grew with the paper."""
+    root, domain = tmp_path / "site", "baomau-sitemap.test"
+    root.mkdir()
+    paths = [f"/tin-so-{i}-{1000000 + i}.html" for i in range(400)]
+    for path in paths:
+        page = f"<html><head><title>Tin {path}</title></head><body><p>{path}</p></body></html>"
+        (root / path.lstrip("/")).write_text(page, encoding="utf-8")
+    (root / "index.html").write_text("<html><body>Báo Mẫu</body></html>", encoding="utf-8")
+    (root / "robots.txt").write_text("User-agent: *\nAllow: /\n", encoding="utf-8")
+    urls = "".join(f"<url><loc>https://{domain}{path}</loc></url>" for path in paths)
+    (root / "sitemap.xml").write_text(
+        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>',
+        encoding="utf-8",
+    )
+    registry = tmp_path / "registry.toml"
+    registry.write_text(
+        f'[[paper]]\nkey = "mau-sitemap"\nname = "Báo Mẫu"\ndomains = ["{domain}"]\n'
+        'provinces_before_2025 = ["Nghệ An"]\nfamily = "root-id"\nverified = "pages"\n',
+        encoding="utf-8",
+    )
+    with LocalSite(root) as site:
+        outcome = run_crawl(
+            "mau-sitemap", base_url=site.url, warc=tmp_path / "crawl.warc.gz", known=set(),
+            since=None, max_articles=None, log=log, registry=str(registry),
+        )  # fmt: skip
+    assert outcome.failure() is None, outcome.failure()
+    fetched = [urlsplit(p.url).path for p in read_pages(outcome.warc, frozenset({"article"}))]
+    assert sorted(fetched) == sorted(paths)
+    most = outcome.stats["baotinh/scheduler/max_pending"]
+    assert most <= min(2 * ARTICLES_AT_A_TIME, len(paths) // 4), most
 
 
 def _crawl_with_state(site: LocalSite, warc: Path, state: Path, known: set[str]) -> CrawlOutcome:
