@@ -36,7 +36,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.schema import connect, memory_limit
+from warehouse.schema import connect, memory_limit, process_alive
 
 FORMATS = ("table", "csv", "json", "parquet")
 _SPILL = "baotinh-query-"
@@ -96,7 +96,7 @@ def _remove_dead_spills(tmp: Path) -> None:
     process named in the folder's name is gone and no one holds the folder's lock."""
     for path in tmp.glob(f"{_SPILL}*"):
         owner = _SPILL_OWNER.fullmatch(path.name)
-        if owner is None or int(owner[1]) == os.getpid() or _alive(int(owner[1])):
+        if owner is None or int(owner[1]) == os.getpid() or process_alive(int(owner[1])):
             continue  # an older name without its owner, this process's, or a live one's
         try:
             fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
@@ -114,16 +114,6 @@ def _remove_dead_spills(tmp: Path) -> None:
             shutil.rmtree(path, ignore_errors=True)
         finally:
             os.close(fd)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # another user's process
-    return True
 
 
 def _execute(

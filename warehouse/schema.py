@@ -268,7 +268,7 @@ def _others_waiting(path: Path) -> bool:
         pids = [m.name.split("-", 1)[0] for m in _waiting_dir(path).iterdir()]
     except OSError:
         return False
-    return any(pid != mine and _alive(pid) for pid in pids)
+    return any(pid != mine and process_alive(pid) for pid in pids)
 
 
 # Seconds after a batch's end, with no batch since, after which a kept-open file is let go:
@@ -346,7 +346,8 @@ class KeptOpen:
                 self._con = None
 
 
-def _alive(pid: str) -> bool:
+def process_alive(pid: int | str) -> bool:
+    """Whether a process of this pid runs (one of another user's counts as running)."""
     try:
         os.kill(int(pid), 0)
     except (ValueError, ProcessLookupError):
