@@ -19,6 +19,7 @@ from transforms.dates import extract_dates
 from transforms.encoding import UndecodablePage
 from transforms.figures import extract_figures, with_bounded_sentence
 from transforms.models import Article
+from transforms.neardup import signature
 from transforms.urls import normalize_url
 from warehouse.records import FetchedPage, PageResult
 
@@ -69,14 +70,14 @@ def reference_date(result: PageResult) -> date:
 
 
 def extract_page(result: PageResult) -> PageResult:
-    """Add the date mentions and figures of a cleaned article."""
+    """Add the date mentions, figures and near-duplicate signature of a cleaned article."""
     if result.article is None:
         return result
     text = result.article.text
     reference = reference_date(result)
     dates = extract_dates(text, reference)
     figures = [with_bounded_sentence(f, text) for f in extract_figures(text, reference, dates)]
-    return replace(result, dates=dates, figures=figures)
+    return replace(result, dates=dates, figures=figures, signature=signature(text))
 
 
 def _origin(page: ArchivedPage, paper: Site) -> str:

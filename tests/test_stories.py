@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from flows.pagework import extract_page
+from transforms import neardup
+from transforms.models import Article
+from warehouse.load import load_results
+from warehouse.records import UNSIGNED, FetchedPage, PageResult
 from warehouse.schema import connect, scalar
 from warehouse.stories import link_stories
 
@@ -195,3 +201,30 @@ def test_a_new_publication_date_can_rename_the_story(con) -> None:
     con.execute("COMMIT")
     assert changed == 3
     assert {_members(con)[a] for a in (1, 2, 3)} == {3}
+
+
+def _page_result(aid: int) -> PageResult:
+    site, text, published = ARTICLES[aid]
+    url = f"https://{site}.vn/tin/{aid}"
+    page = FetchedPage("f.warc.gz", aid, url, published, 200, f"sha-{aid}")
+    article = Article(url, f"Bài {aid}", published, "meta", None, None, text)
+    return PageResult(page, article)
+
+
+def test_the_loader_links_by_the_signature_the_worker_sent(tmp_path: Path) -> None:
+    signed = {aid: extract_page(_page_result(aid)) for aid in (1, 2, 5)}
+    assert signed[2].signature == neardup.signature(signed[2].article.text)
+    # a result that claims the bridge story's signature for the school text is linked as the
+    # bridge: the loader does not sign again what a worker signed
+    claimed = replace(signed[5], signature=signed[1].signature)
+    unsigned = _page_result(3)  # built outside the workers: the loader signs it
+    assert unsigned.signature == UNSIGNED
+    with connect(tmp_path / "w.duckdb") as con:
+        load_results(con, "mixed", [signed[1], signed[2], claimed, unsigned], "v")
+        stories = dict(
+            con.execute(
+                "SELECT a.title, s.story_id FROM article_story AS s JOIN articles AS a"
+                " USING (article_id)"
+            ).fetchall()
+        )
+    assert stories["Bài 1"] == stories["Bài 2"] == stories["Bài 3"] == stories["Bài 5"]

@@ -23,11 +23,12 @@ from urllib.parse import urlsplit
 import duckdb
 import pyarrow as pa
 
+from transforms import neardup
 from transforms.canonical import article_ids
 from transforms.models import Article, DateMention, Figure
 from transforms.urls import normalize_url
-from warehouse.records import FetchedPage, LoadCounts, PageResult
-from warehouse.stories import link_stories, story_mates
+from warehouse.records import UNSIGNED, FetchedPage, LoadCounts, PageResult
+from warehouse.stories import link_signed, story_mates
 from warehouse.summary import mark_pending, slices_of
 
 __all__ = ["FetchedPage", "LoadCounts", "PageResult", "article_id", "load_results"]
@@ -44,6 +45,14 @@ def article_id(url: str) -> int:
     """A stable signed 64-bit id for a canonical URL."""
     digest = hashlib.blake2b(url.encode("utf-8"), digest_size=8).digest()
     return int.from_bytes(digest, "big", signed=True)
+
+
+def _signature(result: PageResult) -> neardup.Signature | None:
+    """The article text's signature: the worker's, or computed here for a result that came
+    unsigned (built outside the page workers)."""
+    if result.signature == UNSIGNED:
+        return neardup.signature(result.article.text)
+    return result.signature
 
 
 def text_sha1(article: Article) -> str:
@@ -111,7 +120,7 @@ def _load_results_locked(
         # ones' story mates, before and after)
         old_slices = slices_of(con, plan.replaced_ids)
         mates = story_mates(con, written)
-        link_stories(con, [(aid, r.article.text, r.article.published) for r, aid, *_ in plan.write])
+        link_signed(con, [(aid, _signature(r), r.article.published) for r, aid, *_ in plan.write])
         for table in ("date_mentions", "figures"):
             _delete_children(con, table, plan.replaced_ids)
         dates = [row for r, aid, *_ in plan.write for row in _date_rows(aid, r.dates)]

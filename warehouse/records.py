@@ -12,6 +12,8 @@ from datetime import datetime
 
 from transforms.models import Article, DateMention, Figure
 
+UNSIGNED = ()  # PageResult.signature before anyone signed the text (a signature has values)
+
 
 @dataclass(frozen=True)
 class FetchedPage:
@@ -35,6 +37,9 @@ class PageResult:
     dates: Sequence[DateMention] = ()
     figures: Sequence[Figure] = ()
     skip_reason: str | None = None
+    # the article text's MinHash signature (transforms.neardup), computed with the
+    # extraction in the worker; None for a text too short to sign, UNSIGNED when not computed
+    signature: tuple[int, ...] | None = UNSIGNED
 
     @property
     def quarantined(self) -> bool:

@@ -23,6 +23,8 @@ import pyarrow as pa
 from transforms import neardup
 
 ArticleText = tuple[int, str, datetime | None]  # article_id, text, published_at
+# article_id, the text's signature (None: too short to sign), published_at
+SignedArticle = tuple[int, neardup.Signature | None, datetime | None]
 
 _BATCH = "_story_batch"
 
@@ -34,6 +36,12 @@ def link_stories(con: duckdb.DuckDBPyConnection, articles: Sequence[ArticleText]
     again with the same text and date changes nothing; a changed text replaces its band
     keys and links, and its old story is regrouped (it may split).
     """
+    return link_signed(con, [(aid, neardup.signature(text), at) for aid, text, at in articles])
+
+
+def link_signed(con: duckdb.DuckDBPyConnection, articles: Sequence[SignedArticle]) -> int:
+    """:func:`link_stories` of articles whose texts are signed already (the page workers
+    sign them with the extraction, off the loading thread)."""
     batch = _batch_table(articles)
     if batch.num_rows == 0:
         return 0
@@ -55,11 +63,10 @@ def link_stories(con: duckdb.DuckDBPyConnection, articles: Sequence[ArticleText]
     return sum(1 for aid, story in after.items() if before.get(aid, aid) != story)
 
 
-def _batch_table(articles: Sequence[ArticleText]) -> pa.Table:
-    latest = {aid: (text, published) for aid, text, published in articles}
+def _batch_table(articles: Sequence[SignedArticle]) -> pa.Table:
+    latest = {aid: (sig, published) for aid, sig, published in articles}
     rows = []
-    for aid, (text, published) in latest.items():
-        sig = neardup.signature(text)
+    for aid, (sig, published) in latest.items():
         rows.append(
             {
                 "article_id": aid,
