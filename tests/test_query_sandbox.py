@@ -130,6 +130,61 @@ def test_the_prompt_answers_each_statement_and_survives_errors(db: Path) -> None
     assert "nowhere does not exist" in done.stderr
 
 
+def test_each_statement_of_the_prompt_gets_its_own_out_file(db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "r.csv"
+    piped = "SELECT 1 AS a;\nSELECT * FROM nowhere;\nSELECT 3 AS c;\nSELECT 4 AS d"
+    done = _cli("--db", str(db), "--format", "csv", "--out", str(out), stdin=piped)
+    assert done.returncode == 2  # the second failed
+    written = {p.name: p.read_text(encoding="utf-8").split() for p in tmp_path.iterdir()}
+    assert written == {"r.csv": ["a", "1"], "r-3.csv": ["c", "3"], "r-4.csv": ["d", "4"]}
+
+
+def test_ctrl_c_at_the_prompt_drops_the_statement_and_the_prompt_goes_on(db: Path) -> None:
+    """At a terminal (a pseudo-terminal here): Ctrl-C drops a half-typed statement, stops a
+    running one, and the next statement is answered; Ctrl-D quits with 0."""
+    import pty
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the command, its stdin a terminal
+        os.environ["PYTHONPATH"] = str(ROOT)
+        os.execv(sys.executable, [sys.executable, "-m", "baotinh.cli", "query", "--db", str(db)])
+    seen = bytearray()
+
+    def until(text: bytes, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        while text not in seen:
+            assert time.monotonic() < deadline, f"no {text!r} in {bytes(seen)!r}"
+            try:
+                seen.extend(os.read(fd, 4096))
+            except OSError:  # the child closed the terminal
+                raise AssertionError(f"no {text!r} in {bytes(seen)!r}") from None
+
+    try:
+        until(b"baotinh> ")
+        os.write(fd, b"SELECT 'half'\n")
+        until(b"-> ")
+        os.write(fd, b"\x03")
+        until(b"(cancelled)")
+        os.write(fd, b"SELECT 'after' || 'typing' AS x;\n")
+        until(b"aftertyping")
+        os.write(fd, b"SELECT count(*) FROM range(100000000000) AS a(x) WHERE x % 7 = 3;\n")
+        time.sleep(1.0)  # running
+        os.write(fd, b"\x03")
+        until(b"(cancelled)", timeout=30)
+        os.write(fd, b"SELECT 'after' || 'running' AS y;\n")
+        until(b"afterrunning")
+        os.write(fd, b"\x04")
+        _, status = os.waitpid(pid, 0)
+        pid = 0
+        assert os.waitstatus_to_exitcode(status) == 0, bytes(seen)
+        assert b"half" not in seen.split(b"(cancelled)")[1]  # dropped, never answered
+    finally:
+        if pid:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        os.close(fd)
+
+
 @pytest.fixture
 def copy(db: Path, tmp_path: Path) -> Path:
     """A warehouse of this test's own, in tmp_path."""

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from baotinh.commands import storage_options
-from baotinh.supervise import terminate_on_sigterm
+from baotinh.supervise import Terminated, terminate_on_sigterm
 
 NAME = "query"
 SUMMARY = "run SQL on the warehouse (read-only; no other file can be read or written)"
@@ -94,7 +94,10 @@ def _answer(db: Path, sql: str, fmt: str, out: str | None) -> int:
 
 def _prompt(db: Path, fmt: str, out: str | None) -> int:
     """Statements end with ';'; an error is printed and the prompt goes on; Ctrl-D quits.
-    SQL piped in (not a terminal) exits with 2 at its end if a statement failed."""
+    SQL piped in (not a terminal) exits with 2 at its end if a statement failed. At a
+    terminal, Ctrl-C drops the statement being typed or stops the one running, and the
+    prompt goes on. With ``--out FILE`` each statement's answer has a file of its own:
+    FILE, then FILE-2, FILE-3, ... (before the suffix), so no answer overwrites another."""
     if not db.exists():
         raise FileNotFoundError(f"no warehouse at {db}; run `baotinh demo` or `baotinh run`")
     interactive = sys.stdin.isatty()
@@ -102,26 +105,50 @@ def _prompt(db: Path, fmt: str, out: str | None) -> int:
     if interactive:
         print(f"{db} (read-only). End statements with ';', quit with Ctrl-D.", file=sys.stderr)
     buffer: list[str] = []
+    answered = 0
+
+    def answer(sql: str) -> bool:
+        nonlocal answered
+        answered += 1
+        target = numbered(Path(out), answered) if out else None
+        if target is not None:
+            refuse_own_files(db, target)
+        return _answer_or_say(db, sql, fmt, str(target) if target else None)
+
     while True:
         try:
             line = (
                 input(PROMPT if not buffer else " " * (len(PROMPT) - 3) + "-> ")
-                if (interactive)
+                if interactive
                 else sys.stdin.readline()
             )
+            if not interactive and line == "":
+                break
+            buffer.append(line)
+            statement = "\n".join(buffer).strip()
+            if not statement.endswith(";"):
+                continue
+            buffer = []
+            failed |= not answer(statement)
         except EOFError:
             break
-        if not interactive and line == "":
-            break
-        buffer.append(line)
-        statement = "\n".join(buffer).strip()
-        if not statement.endswith(";"):
-            continue
-        buffer = []
-        failed |= not _answer_or_say(db, statement, fmt, out)
+        except Terminated:
+            raise
+        except KeyboardInterrupt:
+            if not interactive:
+                raise
+            buffer = []
+            print("\n(cancelled)", file=sys.stderr)
     if "\n".join(buffer).strip():
-        failed |= not _answer_or_say(db, "\n".join(buffer), fmt, out)
+        failed |= not answer("\n".join(buffer))
     return 2 if failed and not interactive else 0
+
+
+def numbered(out: Path, n: int) -> Path:
+    """The file of the prompt's ``n``-th answer: ``out`` itself, then ``name-n.suffix``."""
+    if n == 1:
+        return out
+    return out.with_name(f"{out.stem}-{n}{out.suffix}")
 
 
 def _answer_or_say(db: Path, sql: str, fmt: str, out: str | None) -> bool:
