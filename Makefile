@@ -48,4 +48,4 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) data .pytest_cache .ruff_cache .mypy_cache build $(BUILT) transforms/*.so
+	rm -rf $(VENV) data .pytest_cache .ruff_cache .mypy_cache build $(BUILT) transforms/*.so transforms/_build.json

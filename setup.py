@@ -13,24 +13,27 @@ from setuptools import setup
 from setuptools.command.build_ext import build_ext
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from transforms.native import COMPILED, PURE_ENV
+from transforms.native import COMPILED, PURE_ENV, RECORD, record_build
+
+ROOT = Path(__file__).resolve().parent
 
 
 class OptionalBuildExt(build_ext):
-    """Builds the extensions if it can; says why not and goes on without them otherwise."""
+    """Builds the extensions if it can; says why not and goes on without them otherwise.
+    A build that completes is recorded beside the builds (transforms/native.py imports
+    builds only when the record matches them and the sources)."""
 
     def run(self) -> None:
+        if not self.extensions:
+            return
+        builds = [Path(self.get_ext_fullpath(ext.name)) for ext in self.extensions]
+        (builds[0].parent / RECORD).unlink(missing_ok=True)  # until this build is complete
         try:
             super().run()
         except Exception as exc:  # no compiler, no Python headers
             print(f"warning: transforms not compiled, pure Python it is ({exc})", file=sys.stderr)
             return
-        # A module whose C code did not change is copied with its old time: every build is
-        # dated now, as transforms/native.py compares builds with the sources by time.
-        for ext in self.extensions:
-            path = Path(self.get_ext_fullpath(ext.name))
-            if path.exists():
-                os.utime(path)
+        record_build(builds[0].parent, ROOT / "transforms", builds)
 
 
 def extensions() -> list:

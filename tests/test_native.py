@@ -2,8 +2,9 @@
 
 ``setup.py`` compiles the modules of ``transforms.native.COMPILED`` with mypyc. These tests
 run the extractors in a child process twice, compiled and from source
-(``$BAOTINH_PURE_PYTHON``), and compare what they find; and they check that a source newer
-than the builds makes the package run its sources.
+(``$BAOTINH_PURE_PYTHON``), and compare what they find; and they check that builds run only
+when they are the ones recorded for the package's sources (``native.RECORD``), whatever the
+files' times.
 """
 
 from __future__ import annotations
@@ -72,50 +73,66 @@ def test_the_compiled_modules_find_what_their_source_finds() -> None:
     assert not different, f"{len(different)} texts differ, the first: {different[0]}"
 
 
-def _package(folder: Path, built_after_sources: bool) -> Path:
-    """A copy of the package's layout: a source per compiled module, a build of each."""
+def _package(folder: Path) -> Path:
+    """A copy of the package's layout: a source per compiled module, a build of each, and
+    the record of that build."""
     for module in native.COMPILED:
-        (folder / f"{module}.py").write_text("", encoding="utf-8")
+        (folder / f"{module}.py").write_text(f"# {module}\n", encoding="utf-8")
     (folder / "models.py").write_text("", encoding="utf-8")
-    now = time.time()
+    builds = []
     for module in native.COMPILED:
         build = folder / f"{module}{importlib.machinery.EXTENSION_SUFFIXES[0]}"
-        build.write_bytes(b"")
-        stamp = now + 10 if built_after_sources else now - 10
-        os.utime(build, (stamp, stamp))
+        build.write_bytes(module.encode())
+        builds.append(build)
+    native.record_build(folder, folder, builds)
     return folder
 
 
-def test_builds_newer_than_every_source_are_current(tmp_path: Path) -> None:
-    assert native.stale_builds(_package(tmp_path, built_after_sources=True)) == []
+def test_builds_of_the_recorded_sources_are_current_whatever_their_times(tmp_path: Path) -> None:
+    """An installer (pip unpacking a wheel) writes sources after builds: times say nothing."""
+    folder = _package(tmp_path)
+    later = time.time() + 60
+    for source in folder.glob("*.py"):
+        os.utime(source, (later, later))
+    assert native.unusable_builds(folder) is None
 
 
 def test_a_source_changed_after_the_build_makes_it_stale(tmp_path: Path) -> None:
-    folder = _package(tmp_path, built_after_sources=True)
-    later = time.time() + 60
-    os.utime(folder / "models.py", (later, later))  # not compiled, but compiled code uses it
-    assert native.stale_builds(folder) == ["models.py"]
+    folder = _package(tmp_path)
+    (folder / "models.py").write_text("x = 1\n", encoding="utf-8")  # not compiled, but used
+    assert native.unusable_builds(folder) == "models.py changed since compiled"
+
+
+def test_a_damaged_or_unrecorded_build_is_not_imported(tmp_path: Path) -> None:
+    folder = _package(tmp_path)
+    build = native.build_of("figures", folder)
+    assert build is not None
+    build.write_bytes(b"fig")  # truncated: loading it can crash the process
+    assert "figures" in (native.unusable_builds(folder) or "")
+    build.unlink()
+    assert native.unusable_builds(folder) == "figures not compiled"
+    (folder / native.RECORD).unlink()
+    assert native.unusable_builds(folder) == f"no record of the build ({native.RECORD})"
 
 
 def test_nothing_built_is_nothing_stale(tmp_path: Path) -> None:
     (tmp_path / "figures.py").write_text("", encoding="utf-8")
-    assert native.stale_builds(tmp_path) == []
+    assert native.unusable_builds(tmp_path) is None
 
 
-def test_a_stale_build_runs_the_sources_and_says_so(tmp_path: Path) -> None:
-    """A copy of the package whose builds predate its sources imports the sources."""
-    if native.mode() != "compiled":
-        pytest.skip(f"transforms are not compiled here ({native.mode()}): `make build`")
-    copy = tmp_path / "transforms"
+def _copy_package(into: Path) -> Path:
+    """A copy of the package with its builds, each file written in its own order and time."""
+    copy = into / "transforms"
     copy.mkdir()
-    for path in native.HERE.iterdir():
+    for path in sorted(native.HERE.iterdir(), key=lambda p: p.suffix != ".so"):  # builds first
         if path.is_file():
             (copy / path.name).write_bytes(path.read_bytes())
     (copy / "data").symlink_to(native.HERE / "data")
-    old = time.time() - 3600
-    for path in copy.iterdir():
-        if path.suffix == ".so":
-            os.utime(path, (old, old))
+    return copy
+
+
+def _import_figures(root: Path) -> tuple[str, str, str]:
+    """Mode and file of transforms.figures imported in a child from ``root``, its stderr."""
     done = subprocess.run(
         [
             sys.executable,
@@ -123,14 +140,53 @@ def test_a_stale_build_runs_the_sources_and_says_so(tmp_path: Path) -> None:
             "import transforms.figures as f, transforms.native as n\n"
             "print(n.mode()); print(f.__file__)",
         ],
-        cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
         capture_output=True,
         text=True,
         timeout=120,
         check=True,
     )
     mode, file = done.stdout.splitlines()
-    assert mode.startswith("source (") and "make build" in mode
+    return mode, file, done.stderr
+
+
+@pytest.fixture
+def compiled() -> None:
+    if native.mode() != "compiled":
+        pytest.skip(f"transforms are not compiled here ({native.mode()}): `make build`")
+
+
+@pytest.mark.usefixtures("compiled")
+def test_an_installed_copy_runs_its_builds(tmp_path: Path) -> None:
+    """Sources written after the builds, as by pip installing a wheel: the builds run."""
+    copy = _copy_package(tmp_path)
+    mode, file, stderr = _import_figures(tmp_path)
+    assert mode == "compiled" and not stderr, stderr
+    assert file == str(native.build_of("figures", copy))
+
+
+@pytest.mark.usefixtures("compiled")
+def test_a_stale_build_runs_the_sources_and_says_so(tmp_path: Path) -> None:
+    """A copy of the package whose source differs from the one compiled imports the sources."""
+    copy = _copy_package(tmp_path)
+    with (copy / "models.py").open("a", encoding="utf-8") as fh:
+        fh.write("\n# edited\n")
+    mode, file, stderr = _import_figures(tmp_path)
+    assert mode.startswith("source (models.py changed") and "make build" in mode
     assert file == str(copy / "figures.py")
-    assert "running the Python source of transforms" in done.stderr
+    assert "running the Python source of transforms" in stderr
+
+
+@pytest.mark.usefixtures("compiled")
+def test_a_truncated_build_runs_the_sources_instead_of_crashing(tmp_path: Path) -> None:
+    """A build cut short (a full disk, an interrupted build) crashed the import (SIGBUS)."""
+    copy = _copy_package(tmp_path)
+    build = copy / f"_build__mypyc{importlib.machinery.EXTENSION_SUFFIXES[0]}"
+    build.write_bytes(build.read_bytes()[:5000])
+    later = time.time() + 60  # the builds newer than the sources, as after `make build`
+    for path in copy.glob("*.so"):
+        os.utime(path, (later, later))
+    mode, file, stderr = _import_figures(tmp_path)
+    assert mode.startswith(f"source ({build.name} is not the build recorded")
+    assert file == str(copy / "figures.py") and "running the Python source" in stderr

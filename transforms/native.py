@@ -3,18 +3,23 @@
 ``setup.py`` compiles the modules of :data:`COMPILED` with mypyc into extension modules
 beside their sources (``make`` does it when a source changes): the same code, type-checked,
 about twice as fast. Python imports an extension module before a source of the same name, so
-an edited source would be shadowed by its older build. When a source of the package is newer
-than the builds, or ``$BAOTINH_PURE_PYTHON`` is set, every module of :data:`COMPILED` is imported
-from its source instead: all or none, as compiled modules call one another directly, not
-through the import system. Profilers that sample Python frames (py-spy, line_profiler) see
-inside the sources only, so profile with ``BAOTINH_PURE_PYTHON=1``.
+an edited source would be shadowed by its older build. The build therefore leaves a record
+(:data:`RECORD`: the hash of every source of the package, the size of every build); when a
+source differs from it, a build is missing, damaged or not the one recorded, or
+``$BAOTINH_PURE_PYTHON`` is set, every module of :data:`COMPILED` is imported from its source
+instead: all or none, as compiled modules call one another directly, not through the import
+system. Contents, not times, are compared: an installer writes sources and builds in any order.
+Profilers that sample Python frames (py-spy, line_profiler) see inside the sources only, so
+profile with ``BAOTINH_PURE_PYTHON=1``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib.abc
 import importlib.machinery
 import importlib.util
+import json
 import logging
 import os
 import sys
@@ -22,6 +27,8 @@ from pathlib import Path
 from types import ModuleType
 
 PURE_ENV = "BAOTINH_PURE_PYTHON"
+# Written by setup.py beside the builds: what they were compiled from.
+RECORD = "_build.json"
 PACKAGE = __name__.rpartition(".")[0]
 HERE = Path(__file__).resolve().parent
 # Extraction of dates and figures from text: pure Python spread over many small functions,
@@ -57,15 +64,47 @@ def build_of(module: str, folder: Path = HERE) -> Path | None:
     return None
 
 
-def stale_builds(folder: Path = HERE) -> list[str]:
-    """The sources of the package newer than the oldest build of :data:`COMPILED` (any of
-    them may have changed what the builds were type-checked against); empty when nothing
-    is built."""
-    builds = [build for module in COMPILED if (build := build_of(module, folder)) is not None]
-    if not builds:
-        return []
-    built = min(build.stat().st_mtime for build in builds)
-    return sorted(p.name for p in folder.glob("*.py") if p.stat().st_mtime > built)
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def record_build(folder: Path, sources: Path, builds: list[Path]) -> None:
+    """Write :data:`RECORD` in ``folder``: the hash of every source in ``sources`` (the
+    package compiled) and the size of each of ``builds``."""
+    record = {
+        "sources": {path.name: _digest(path) for path in sorted(sources.glob("*.py"))},
+        "builds": {path.name: path.stat().st_size for path in builds},
+    }
+    temp = folder / f".{RECORD}.{os.getpid()}.tmp"
+    temp.write_text(json.dumps(record, indent=1, sort_keys=True), encoding="utf-8")
+    temp.replace(folder / RECORD)
+
+
+def unusable_builds(folder: Path = HERE) -> str | None:
+    """Why the builds of :data:`COMPILED` in ``folder`` must not be imported: a source of the
+    package differs from the one compiled (any of them may have changed what the builds were
+    type-checked against), a build is missing, damaged (a truncated build can crash the
+    process that loads it) or not recorded; None when they can be, or nothing is built."""
+    builds = {module: build_of(module, folder) for module in COMPILED}
+    if not any(builds.values()):
+        return None
+    try:
+        record = json.loads((folder / RECORD).read_text(encoding="utf-8"))
+        sources, sizes = dict(record["sources"]), dict(record["builds"])
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return f"no record of the build ({RECORD})"
+    if missing := [module for module, build in builds.items() if build is None]:
+        return f"{', '.join(missing)} not compiled"
+    for name, size in sorted(sizes.items()):
+        path = folder / name
+        if not path.is_file() or path.stat().st_size != size:
+            return f"{name} is not the build recorded (missing, incomplete or replaced)"
+    if unknown := sorted(b.name for b in builds.values() if b and b.name not in sizes):
+        return f"{', '.join(unknown)} not of the build recorded"
+    changed = sorted(p.name for p in folder.glob("*.py") if sources.get(p.name) != _digest(p))
+    if changed:
+        return f"{', '.join(changed)} changed since compiled"
+    return None
 
 
 class _SourceFinder(importlib.abc.MetaPathFinder):
@@ -87,8 +126,8 @@ def choose() -> str:
         return mode()
     if os.environ.get(PURE_ENV):
         reason = f"${PURE_ENV} is set"
-    elif stale := stale_builds():
-        reason = f"{', '.join(stale)} changed since compiled: `make build` recompiles"
+    elif unusable := unusable_builds():
+        reason = f"{unusable}: `make build` recompiles"
         log.warning("running the Python source of transforms: %s", reason)
     else:
         return mode()
