@@ -5,7 +5,6 @@ twice as fast). Without a C compiler, or with ``BAOTINH_PURE_PYTHON`` set, the p
 installed as pure Python and runs the same, slower.
 """
 
-import os
 import sys
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from setuptools import setup
 from setuptools.command.build_ext import build_ext
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from transforms.native import COMPILED, PURE_ENV, RECORD, record_build
+from transforms.native import COMPILED, RECORD, pure_python_asked, record_build
 
 ROOT = Path(__file__).resolve().parent
 
@@ -37,7 +36,7 @@ class OptionalBuildExt(build_ext):
 
 
 def extensions() -> list:
-    if os.environ.get(PURE_ENV):
+    if pure_python_asked():
         return []
     try:
         from mypyc.build import mypycify

@@ -73,6 +73,27 @@ def test_the_compiled_modules_find_what_their_source_finds() -> None:
     assert not different, f"{len(different)} texts differ, the first: {different[0]}"
 
 
+@pytest.mark.parametrize(
+    ("value", "asked"),
+    [("1", "1"), ("yes", "yes"), ("garbage", "garbage"), ("0", None), ("false", None),
+     ("Off", None), ("no", None), ("", None)],
+)  # fmt: skip
+def test_only_a_true_value_asks_for_the_sources(
+    monkeypatch: pytest.MonkeyPatch, value: str, asked: str | None
+) -> None:
+    """``BAOTINH_PURE_PYTHON=0`` ran the sources: any value set did."""
+    monkeypatch.setenv(native.PURE_ENV, value)
+    assert native.pure_python_asked() == asked
+
+
+def test_pure_python_zero_runs_the_builds() -> None:
+    if native.mode() != "compiled":
+        pytest.skip(f"transforms are not compiled here ({native.mode()}): `make build`")
+    assert _import_figures(REPO, **{native.PURE_ENV: "0"})[0] == "compiled"
+    mode = _import_figures(REPO, **{native.PURE_ENV: "garbage"})[0]
+    assert mode == f"source (${native.PURE_ENV} is garbage)"
+
+
 def _package(folder: Path) -> Path:
     """A copy of the package's layout: a source per compiled module, a build of each, and
     the record of that build."""
@@ -131,7 +152,7 @@ def _copy_package(into: Path) -> Path:
     return copy
 
 
-def _import_figures(root: Path) -> tuple[str, str, str]:
+def _import_figures(root: Path, **env: str) -> tuple[str, str, str]:
     """Mode and file of transforms.figures imported in a child from ``root``, its stderr."""
     done = subprocess.run(
         [
@@ -141,7 +162,7 @@ def _import_figures(root: Path) -> tuple[str, str, str]:
             "print(n.mode()); print(f.__file__)",
         ],
         cwd=root,
-        env={**os.environ, "PYTHONPATH": str(root)},
+        env={**os.environ, "PYTHONPATH": str(root), **env},
         capture_output=True,
         text=True,
         timeout=120,

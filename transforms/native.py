@@ -10,7 +10,7 @@ source differs from it, a build is missing, damaged or not the one recorded, or
 instead: all or none, as compiled modules call one another directly, not through the import
 system. Contents, not times, are compared: an installer writes sources and builds in any order.
 Profilers that sample Python frames (py-spy, line_profiler) see inside the sources only, so
-profile with ``BAOTINH_PURE_PYTHON=1``.
+profile with ``BAOTINH_PURE_PYTHON=1`` (``0``, ``false``, ``no`` or ``off`` run the builds).
 """
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ from pathlib import Path
 from types import ModuleType
 
 PURE_ENV = "BAOTINH_PURE_PYTHON"
+# Values of $BAOTINH_PURE_PYTHON that do not ask for the sources.
+_NOT_ASKED = ("", "0", "false", "no", "off")
 # Written by setup.py beside the builds: what they were compiled from.
 RECORD = "_build.json"
 PACKAGE = __name__.rpartition(".")[0]
@@ -62,6 +64,13 @@ def build_of(module: str, folder: Path = HERE) -> Path | None:
         if path.exists():
             return path
     return None
+
+
+def pure_python_asked() -> str | None:
+    """The value of ``$BAOTINH_PURE_PYTHON`` when it asks for the sources (``0``, ``false``,
+    ``no``, ``off`` or empty do not)."""
+    value = os.environ.get(PURE_ENV, "").strip()
+    return None if value.lower() in _NOT_ASKED else value
 
 
 def _digest(path: Path) -> str:
@@ -124,8 +133,8 @@ def choose() -> str:
     ``"compiled"``, ``"source"`` (nothing built) or ``"source (...)"`` with the reason."""
     if any(isinstance(finder, _SourceFinder) for finder in sys.meta_path):
         return mode()
-    if os.environ.get(PURE_ENV):
-        reason = f"${PURE_ENV} is set"
+    if asked := pure_python_asked():
+        reason = f"${PURE_ENV} is {asked}"
     elif unusable := unusable_builds():
         reason = f"{unusable}: `make build` recompiles"
         log.warning("running the Python source of transforms: %s", reason)
