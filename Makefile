@@ -6,11 +6,15 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test bench bench-smoke build lint format clean
 
+# An editable install compiles the extensions too (and again each time): they are compiled
+# once, by $(BUILT), which make runs after this anyway, where their warnings are seen.
+PIP_INSTALL := BAOTINH_PURE_PYTHON=1 $(BIN)/python -m pip install --quiet -e
+
 $(STAMP): pyproject.toml setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(STAMP) $(BUILT)
+	$(PIP_INSTALL) '.[dev]'
+	touch $(STAMP)
 
 # The extraction modules compiled with mypyc (setup.py, transforms/native.py), again whenever
 # a source of the package changes: until then the package runs its Python source.
@@ -30,7 +34,7 @@ test: $(BUILT)
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 bench: $(BUILT)
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench]' || echo "Duckling unavailable: the bench skips it"
+	$(PIP_INSTALL) '.[dev,bench]' || echo "Duckling unavailable: the bench skips it"
 	$(BIN)/python -m bench
 
 # The throughput bench end to end at a toy size (two to three minutes), its results thrown away:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.machinery
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -211,3 +212,21 @@ def test_a_truncated_build_runs_the_sources_instead_of_crashing(tmp_path: Path) 
     mode, file, stderr = _import_figures(tmp_path)
     assert mode.startswith(f"source ({build.name} is not the build recorded")
     assert file == str(copy / "figures.py") and "running the Python source" in stderr
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="no make here")
+@pytest.mark.parametrize("target", ["build", "bench"])
+def test_make_compiles_the_extensions_once(tmp_path: Path, target: str) -> None:
+    """A fresh `make build` compiled twice (about a minute each): by the editable install, then
+    by its own rule; `make bench` recompiled on every run through its editable install."""
+    for name in ("Makefile", "pyproject.toml", "setup.py"):
+        (tmp_path / name).write_bytes((REPO / name).read_bytes())
+    (tmp_path / "transforms").mkdir()
+    (tmp_path / "transforms" / "figures.py").write_text("", encoding="utf-8")
+    done = subprocess.run(
+        ["make", "-n", target], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    commands = done.stdout.splitlines()
+    installs = [c for c in commands if "pip install" in c and " -e " in c]
+    assert installs and all(f"{native.PURE_ENV}=1 " in c for c in installs), installs
+    assert sum("build_ext" in c for c in commands) == 1, commands
