@@ -5,16 +5,27 @@ twice as fast). Without a C compiler, or with ``BAOTINH_PURE_PYTHON`` set, the p
 installed as pure Python and runs the same, slower.
 """
 
+import importlib.util
 import sys
 from pathlib import Path
 
 from setuptools import setup
 from setuptools.command.build_ext import build_ext
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from transforms.native import COMPILED, RECORD, pure_python_asked, record_build
-
 ROOT = Path(__file__).resolve().parent
+
+
+def _native():
+    """transforms/native.py alone: importing the package would check the builds being
+    replaced, and warn that they are stale during the build."""
+    spec = importlib.util.spec_from_file_location("_baotinh_native", ROOT / "transforms/native.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+native = _native()
 
 
 class OptionalBuildExt(build_ext):
@@ -26,17 +37,17 @@ class OptionalBuildExt(build_ext):
         if not self.extensions:
             return
         builds = [Path(self.get_ext_fullpath(ext.name)) for ext in self.extensions]
-        (builds[0].parent / RECORD).unlink(missing_ok=True)  # until this build is complete
+        (builds[0].parent / native.RECORD).unlink(missing_ok=True)  # until this build is complete
         try:
             super().run()
         except Exception as exc:  # no compiler, no Python headers
             print(f"warning: transforms not compiled, pure Python it is ({exc})", file=sys.stderr)
             return
-        record_build(builds[0].parent, ROOT / "transforms", builds)
+        native.record_build(builds[0].parent, ROOT / "transforms", builds)
 
 
 def extensions() -> list:
-    if pure_python_asked():
+    if native.pure_python_asked():
         return []
     try:
         from mypyc.build import mypycify
@@ -44,7 +55,7 @@ def extensions() -> list:
         print("warning: mypy is not installed, transforms stay pure Python", file=sys.stderr)
         return []
     return mypycify(
-        [*(f"transforms/{module}.py" for module in COMPILED), "--ignore-missing-imports"],
+        [*(f"transforms/{module}.py" for module in native.COMPILED), "--ignore-missing-imports"],
         opt_level="3",
         group_name="transforms._build",
     )

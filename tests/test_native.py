@@ -230,3 +230,31 @@ def test_make_compiles_the_extensions_once(tmp_path: Path, target: str) -> None:
     installs = [c for c in commands if "pip install" in c and " -e " in c]
     assert installs and all(f"{native.PURE_ENV}=1 " in c for c in installs), installs
     assert sum("build_ext" in c for c in commands) == 1, commands
+
+
+def test_the_build_does_not_warn_about_the_builds_it_replaces(tmp_path: Path) -> None:
+    """setup.py imported the package, whose check warned "running the Python source ...
+    `make build` recompiles" in the middle of `make build`."""
+    for name in ("pyproject.toml", "README.md", "setup.py"):
+        (tmp_path / name).write_bytes((REPO / name).read_bytes())
+    package = tmp_path / "transforms"
+    package.mkdir()
+    for name in ("__init__.py", "native.py"):
+        (package / name).write_bytes((native.HERE / name).read_bytes())
+    (package / f"figures{importlib.machinery.EXTENSION_SUFFIXES[0]}").write_bytes(b"old")
+    no_mypyc = (  # setup.py then installs pure Python at once: no compile in a test
+        "import runpy, sys; sys.modules['mypyc'] = sys.modules['mypyc.build'] = None;"
+        "sys.argv = ['setup.py', '--version']; runpy.run_path('setup.py', run_name='__main__')"
+    )
+    env = {k: v for k, v in os.environ.items() if k != native.PURE_ENV}
+    done = subprocess.run(
+        [sys.executable, "-c", no_mypyc],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert "mypy is not installed" in done.stderr
+    assert "running the Python source" not in done.stderr, done.stderr
