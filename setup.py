@@ -42,6 +42,10 @@ class OptionalBuildExt(build_ext):
             super().run()
         except Exception as exc:  # no compiler, no Python headers
             print(f"warning: transforms not compiled, pure Python it is ({exc})", file=sys.stderr)
+            # Older builds left there would be found without their record ever after, with
+            # a warning sending to a `make build` that has nothing left to do.
+            for build in builds:
+                build.unlink(missing_ok=True)
             return
         native.record_build(builds[0].parent, ROOT / "transforms", builds)
 

@@ -258,3 +258,35 @@ def test_the_build_does_not_warn_about_the_builds_it_replaces(tmp_path: Path) ->
     )
     assert "mypy is not installed" in done.stderr
     assert "running the Python source" not in done.stderr, done.stderr
+
+
+@pytest.mark.slow
+def test_a_failed_build_leaves_pure_python_not_older_builds(tmp_path: Path) -> None:
+    """Without a working C compiler the build says "pure Python it is": the builds of an
+    earlier compile stayed, and every run warned that `make build` would recompile, which
+    had nothing to do (its stamp was touched)."""
+    pytest.importorskip("mypyc.build")
+    for name in ("pyproject.toml", "README.md", "setup.py"):
+        (tmp_path / name).write_bytes((REPO / name).read_bytes())
+    package = tmp_path / "transforms"
+    package.mkdir()
+    for source in native.HERE.glob("*.py"):
+        (package / source.name).write_bytes(source.read_bytes())
+    (package / "data").symlink_to(native.HERE / "data")
+    suffix = importlib.machinery.EXTENSION_SUFFIXES[0]
+    for module in (*native.COMPILED, "_build__mypyc"):
+        (package / f"{module}{suffix}").write_bytes(b"an earlier build")
+    env = {k: v for k, v in os.environ.items() if k != native.PURE_ENV}
+    done = subprocess.run(
+        [sys.executable, "setup.py", "--quiet", "build_ext", "--inplace"],
+        cwd=tmp_path,
+        env={**env, "CC": "/bin/false"},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+    )
+    assert "pure Python it is" in done.stderr
+    assert not list(package.glob(f"*{suffix}"))
+    mode, file, stderr = _import_figures(tmp_path)
+    assert (mode, file, stderr) == ("source", str(package / "figures.py"), "")
