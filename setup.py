@@ -5,6 +5,7 @@ twice as fast). Without a C compiler, or with ``BAOTINH_PURE_PYTHON`` set, the p
 installed as pure Python and runs the same, slower.
 """
 
+import fcntl
 import importlib.util
 import sys
 from pathlib import Path
@@ -50,6 +51,20 @@ class OptionalBuildExt(build_ext):
         native.record_build(builds[0].parent, ROOT / "transforms", builds)
 
 
+_LOCK: list = []
+
+
+def _one_build_at_a_time() -> None:
+    """Wait for another build of this tree to end (two `make` at once): both would write the
+    same C files, objects and builds, and a build failing on the other's half-written files
+    removes the builds. Held until this process ends."""
+    folder = ROOT / "build"
+    folder.mkdir(exist_ok=True)
+    lock = (folder / ".lock").open("w")
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    _LOCK.append(lock)
+
+
 def extensions() -> list:
     if native.pure_python_asked():
         return []
@@ -58,6 +73,7 @@ def extensions() -> list:
     except ImportError:
         print("warning: mypy is not installed, transforms stay pure Python", file=sys.stderr)
         return []
+    _one_build_at_a_time()
     return mypycify(
         [*(f"transforms/{module}.py" for module in native.COMPILED), "--ignore-missing-imports"],
         opt_level="3",

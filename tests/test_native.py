@@ -9,6 +9,7 @@ files' times.
 
 from __future__ import annotations
 
+import fcntl
 import importlib.machinery
 import json
 import os
@@ -260,33 +261,68 @@ def test_the_build_does_not_warn_about_the_builds_it_replaces(tmp_path: Path) ->
     assert "running the Python source" not in done.stderr, done.stderr
 
 
+SUFFIX = importlib.machinery.EXTENSION_SUFFIXES[0]
+
+
+def _tree_with_earlier_builds(root: Path) -> Path:
+    """The files setup.py builds from, in ``root``, with builds of an earlier compile."""
+    pytest.importorskip("mypyc.build")
+    for name in ("pyproject.toml", "README.md", "setup.py"):
+        (root / name).write_bytes((REPO / name).read_bytes())
+    package = root / "transforms"
+    package.mkdir()
+    for source in native.HERE.glob("*.py"):
+        (package / source.name).write_bytes(source.read_bytes())
+    (package / "data").symlink_to(native.HERE / "data")
+    for module in (*native.COMPILED, "_build__mypyc"):
+        (package / f"{module}{SUFFIX}").write_bytes(b"an earlier build")
+    return package
+
+
+def _failing_build(root: Path) -> dict:
+    """Arguments of subprocess.run for an in-place build in ``root`` without a C compiler."""
+    env = {k: v for k, v in os.environ.items() if k != native.PURE_ENV}
+    return {
+        "args": [sys.executable, "setup.py", "--quiet", "build_ext", "--inplace"],
+        "cwd": root,
+        "env": {**env, "CC": "/bin/false"},
+        "stdout": subprocess.PIPE,
+        "stderr": subprocess.PIPE,
+        "text": True,
+    }
+
+
 @pytest.mark.slow
 def test_a_failed_build_leaves_pure_python_not_older_builds(tmp_path: Path) -> None:
     """Without a working C compiler the build says "pure Python it is": the builds of an
     earlier compile stayed, and every run warned that `make build` would recompile, which
     had nothing to do (its stamp was touched)."""
-    pytest.importorskip("mypyc.build")
-    for name in ("pyproject.toml", "README.md", "setup.py"):
-        (tmp_path / name).write_bytes((REPO / name).read_bytes())
-    package = tmp_path / "transforms"
-    package.mkdir()
-    for source in native.HERE.glob("*.py"):
-        (package / source.name).write_bytes(source.read_bytes())
-    (package / "data").symlink_to(native.HERE / "data")
-    suffix = importlib.machinery.EXTENSION_SUFFIXES[0]
-    for module in (*native.COMPILED, "_build__mypyc"):
-        (package / f"{module}{suffix}").write_bytes(b"an earlier build")
-    env = {k: v for k, v in os.environ.items() if k != native.PURE_ENV}
-    done = subprocess.run(
-        [sys.executable, "setup.py", "--quiet", "build_ext", "--inplace"],
-        cwd=tmp_path,
-        env={**env, "CC": "/bin/false"},
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=True,
-    )
+    package = _tree_with_earlier_builds(tmp_path)
+    done = subprocess.run(**_failing_build(tmp_path), timeout=600, check=True)
     assert "pure Python it is" in done.stderr
-    assert not list(package.glob(f"*{suffix}"))
+    assert not list(package.glob(f"*{SUFFIX}"))
     mode, file, stderr = _import_figures(tmp_path)
     assert (mode, file, stderr) == ("source", str(package / "figures.py"), "")
+
+
+@pytest.mark.slow
+def test_a_build_waits_for_another_build_of_the_tree(tmp_path: Path) -> None:
+    """Two `make build` at once wrote the same C files, objects and builds."""
+    package = _tree_with_earlier_builds(tmp_path)
+    (tmp_path / "build").mkdir()
+    with (tmp_path / "build" / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another build runs
+        second = subprocess.Popen(**_failing_build(tmp_path))
+        try:
+            deadline = time.monotonic() + 10  # mypyc writes its C files within ~5 s
+            while second.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.2)
+            assert second.poll() is None, second.communicate()
+            assert [p.name for p in (tmp_path / "build").iterdir()] == [".lock"]
+            assert len(list(package.glob(f"*{SUFFIX}"))) == len(native.COMPILED) + 1
+        except BaseException:
+            second.kill()
+            second.wait()
+            raise
+    _, stderr = second.communicate(timeout=600)
+    assert second.returncode == 0 and "pure Python it is" in stderr
