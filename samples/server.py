@@ -47,9 +47,12 @@ _CONTENT_TYPES = {
 }
 
 
+CUT = 0  # Canned.status of a fault that closes the connection without any answer
+
+
 @dataclass
 class Canned:
-    """A response served instead of a file."""
+    """A response served instead of a file (status :data:`CUT`: no answer at all)."""
 
     status: int = 200
     body: bytes = b""
@@ -113,6 +116,11 @@ class LocalSite:
         """Answer the next requests for ``path`` with these statuses, then normally."""
         headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
         self.faults.setdefault(path, []).extend(Canned(s, b"", dict(headers)) for s in statuses)
+
+    def cut(self, path: str, times: int) -> None:
+        """Close the connection without answering the next ``times`` requests for ``path``
+        (a network failure, as a client sees it), then answer normally."""
+        self.faults.setdefault(path, []).extend(Canned(CUT) for _ in range(times))
 
     def paths_hit(self) -> list[str]:
         with self._lock:
@@ -257,6 +265,9 @@ def _handler_for(site: LocalSite) -> type[BaseHTTPRequestHandler]:
             canned = site.respond(self.path, dict(self.headers.items()))
             agent = self.headers.get("User-Agent", "")
             site._record(Hit(self.path, agent, canned.status, time.monotonic()))
+            if canned.status == CUT:
+                self.close_connection = True
+                return
             self.send_response(canned.status, HTTPStatus(canned.status).phrase)
             for name, value in canned.headers.items():
                 self.send_header(name, value)

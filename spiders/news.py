@@ -17,7 +17,9 @@ Interrupted work is finished, not forgotten: a discovery crawl keeps its frontie
 pages scheduled but not walked, article URLs requested but not fetched) in a JSON file
 (:class:`Frontier`), and the next crawl of the paper starts from it as well as from its usual
 starting points. Pagination stops at a page with nothing new to earlier runs; without the
-frontier, the deeper pages a killed crawl never reached would never be walked again.
+frontier, the deeper pages a killed crawl never reached would never be walked again. A page
+that never answered (network errors, after the retries) stays in it even when the crawl
+finishes; a page refused for good (robots.txt, an HTTP error) does not.
 """
 
 from __future__ import annotations
@@ -92,13 +94,13 @@ class Frontier:
             return {}, []
         return listings, articles
 
-    def save(self, *, empty: bool = False) -> None:
-        """Write the frontier (empty after a clean finish); raises OSError on failure."""
+    def save(self) -> None:
+        """Write the frontier; raises OSError on failure."""
         data = {
             "version": self.VERSION,
             "saved_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "listings": {} if empty else dict(sorted(self.listings.items())),
-            "articles": [] if empty else sorted(self.articles),
+            "listings": dict(sorted(self.listings.items())),
+            "articles": sorted(self.articles),
         }
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
@@ -160,6 +162,9 @@ class NewsSpider(Spider):
         use_frontier = frontier and self.direct_urls is None
         self.frontier = Frontier(Path(frontier)) if use_frontier else None
         self.frontier_failure: str | None = None
+        # frontier keys of requests that failed for want of an answer (after retries): kept
+        # in the frontier even by a clean finish, for the next run
+        self._network_failed: set[str] = set()
         self._since_save = 0
         # What the last crawl left unfinished stays pending from the start, so no save of
         # this crawl can drop it before it is requested.
@@ -228,18 +233,26 @@ class NewsSpider(Spider):
         if self.frontier is None or self.frontier_failure is not None:
             return
         clean = reason == "finished"
+        if clean:  # what is left now was dropped for good, but for network failures
+            self.frontier.listings = {
+                key: entry
+                for key, entry in self.frontier.listings.items()
+                if key in self._network_failed
+            }
+            self.frontier.articles &= self._network_failed
         try:
-            self.frontier.save(empty=clean)
+            self.frontier.save()
         except OSError as exc:
             self._frontier_failed(exc)
             return
         left = (len(self.frontier.listings), len(self.frontier.articles))
-        self.crawler.stats.set_value("baotinh/frontier/left_listings", 0 if clean else left[0])
-        self.crawler.stats.set_value("baotinh/frontier/left_articles", 0 if clean else left[1])
-        if not clean:
+        self.crawler.stats.set_value("baotinh/frontier/left_listings", left[0])
+        self.crawler.stats.set_value("baotinh/frontier/left_articles", left[1])
+        if any(left):
             log.warning(
-                "crawl ended (%s) with %d listing pages and %d articles left: saved in %s for"
-                " the next run", reason, *left, self.frontier.path,
+                "crawl ended (%s) with %d listing pages and %d articles left%s: saved in %s"
+                " for the next run", reason, *left,
+                " (network failures)" if clean else "", self.frontier.path,
             )  # fmt: skip
 
     def robots_parsed(self, robotparser, request: Request) -> None:
@@ -337,12 +350,14 @@ class NewsSpider(Spider):
         """A request refused for good (robots.txt, offsite, an HTTP error): not unfinished.
         Other failures (network errors after retries, an archive that cannot be written)
         stay in the frontier for the next run."""
+        request = getattr(failure, "request", None)
         if failure.check(IgnoreRequest):
-            request = failure.request  # type: ignore[attr-defined]
             if request.meta.get("kind") == "listing":
                 self._walked(request)
             else:
                 self._fetched(request)
+        elif request is not None:
+            self._network_failed.add(request.meta.get("frontier_key", ""))
         self.hand_over()
 
     # --- frontier -----------------------------------------------------------------------------

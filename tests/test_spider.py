@@ -197,6 +197,33 @@ def test_the_frontier_of_an_unfinished_crawl_is_resumed(tmp_path: Path, expected
     assert cleared["listings"] == {} and cleared["articles"] == []
 
 
+def test_an_article_the_network_failed_is_kept_for_the_next_run(
+    tmp_path: Path, expected: dict
+) -> None:
+    """A page that never answered (connection closed, every retry) does not stop a clean
+    finish, and stays in the frontier: the next run fetches it, although it is on no listing
+    page that run walks (every other article is known, so pagination stops at once)."""
+    from spiders import settings
+
+    state = tmp_path / "state"
+    lost = sorted(a["path"] for a in expected["articles"])[0]
+    with LocalSite(SAMPLE) as site:
+        site.cut(lost, 100)  # every attempt (the HTTP client may itself try twice)
+        first = _crawl_with_state(site, tmp_path / "a.warc.gz", state, set())
+        assert site.paths_hit().count(lost) > settings.RETRY_TIMES
+    assert lost not in {urlsplit(p.url).path for p in read_pages(first.warc)}
+    frontier = json.loads((state / "frontier.json").read_text(encoding="utf-8"))
+    assert [urlsplit(a).path for a in frontier["articles"]] == [lost]
+    assert first.stats["baotinh/frontier/left_articles"] == 1
+    known = {normalize_url(a["canonical"]) for a in expected["articles"]}
+    known -= {normalize_url("https://baonghean.vn" + lost)}
+    with LocalSite(SAMPLE) as site:
+        second = _crawl_with_state(site, tmp_path / "b.warc.gz", state, known)
+    assert [urlsplit(p.url).path for p in read_pages(second.warc, frozenset({"article"}))] == [lost]
+    cleared = json.loads((state / "frontier.json").read_text(encoding="utf-8"))
+    assert cleared["listings"] == {} and cleared["articles"] == []
+
+
 def target_of(url: str) -> str:
     parts = urlsplit(url)
     return parts.path + (f"?{parts.query}" if parts.query else "")
