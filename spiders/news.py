@@ -19,7 +19,8 @@ pages scheduled but not walked, article URLs requested but not fetched) in a JSO
 starting points. Pagination stops at a page with nothing new to earlier runs; without the
 frontier, the deeper pages a killed crawl never reached would never be walked again. A page
 that never answered (network errors, after the retries) stays in it even when the crawl
-finishes; a page refused for good (robots.txt, an HTTP error) does not.
+finishes, and so do resumed articles a ``max_articles`` cap left out; a page refused for good
+(robots.txt, an HTTP error) does not.
 """
 
 from __future__ import annotations
@@ -165,6 +166,8 @@ class NewsSpider(Spider):
         # frontier keys of requests that failed for want of an answer (after retries): kept
         # in the frontier even by a clean finish, for the next run
         self._network_failed: set[str] = set()
+        # resumed articles this run's --max-articles left out: kept for the next run
+        self._carried: set[str] = set()
         self._since_save = 0
         # What the last crawl left unfinished stays pending from the start, so no save of
         # this crawl can drop it before it is requested.
@@ -214,15 +217,19 @@ class NewsSpider(Spider):
         ]
         settled = 0
         for identity in articles:
+            if self._article(identity) or identity in self.requested:
+                continue
+            if self._over_cap(identity):
+                self._carried.add(identity)  # not this run's: kept for a later one
+                continue
             # not requested now: loaded since (known), or not ours any more
-            if not self._article(identity) and identity not in self.requested:
-                self.frontier.articles.discard(identity)
-                settled += 1
+            self.frontier.articles.discard(identity)
+            settled += 1
         if listings or articles:
             log.info(
                 "resuming the frontier of an unfinished crawl: %d listing pages, %d articles"
-                " (%d of them archived meanwhile)",
-                len(listings), len(articles), settled,
+                " (%d of them archived meanwhile, %d over --max-articles kept for a later run)",
+                len(listings), len(articles), settled, len(self._carried),
             )  # fmt: skip
             self.crawler.stats.set_value("baotinh/frontier/resumed_listings", len(listings))
             self.crawler.stats.set_value("baotinh/frontier/resumed_articles", len(articles))
@@ -239,7 +246,7 @@ class NewsSpider(Spider):
                 for key, entry in self.frontier.listings.items()
                 if key in self._network_failed
             }
-            self.frontier.articles &= self._network_failed
+            self.frontier.articles &= self._network_failed | self._carried
         try:
             self.frontier.save()
         except OSError as exc:
@@ -509,6 +516,15 @@ class NewsSpider(Spider):
 
     def _capped(self) -> bool:
         return self.max_articles is not None and len(self.requested) >= self.max_articles
+
+    def _over_cap(self, identity: str) -> bool:
+        """A new article of this paper that only the cap keeps from being requested."""
+        return (
+            self._capped()
+            and self._is_ours(identity)
+            and self._is_article_url(identity)
+            and identity not in self.known
+        )
 
     def _too_old(self, day: date | None) -> bool:
         return self.since is not None and day is not None and day < self.since

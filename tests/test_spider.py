@@ -224,6 +224,35 @@ def test_an_article_the_network_failed_is_kept_for_the_next_run(
     assert cleared["listings"] == {} and cleared["articles"] == []
 
 
+def test_resumed_articles_over_the_cap_wait_for_a_later_run(tmp_path: Path, expected: dict) -> None:
+    """Three articles left in the frontier, a run capped at one: it fetches one and keeps
+    the other two; an uncapped run then fetches those two and empties the frontier."""
+    state = tmp_path / "state"
+    state.mkdir()
+    canonical = sorted(normalize_url(a["canonical"]) for a in expected["articles"])
+    left = canonical[:3]
+    frontier = {"version": 1, "listings": {}, "articles": left}
+    (state / "frontier.json").write_text(json.dumps(frontier), encoding="utf-8")
+    known = set(canonical) - set(left)
+
+    def crawl(name: str, cap: int | None) -> set[str]:
+        with LocalSite(SAMPLE) as site:
+            outcome = run_crawl(
+                "baonghean", base_url=site.url, warc=tmp_path / name, known=known, since=None,
+                max_articles=cap, log=log, state_dir=state,
+            )  # fmt: skip
+        assert outcome.failure() is None, outcome.failure()
+        return _identities(outcome)
+
+    first = crawl("a.warc.gz", 1)
+    assert len(first) == 1 and first < set(left)
+    kept = json.loads((state / "frontier.json").read_text(encoding="utf-8"))["articles"]
+    assert sorted(kept) == sorted(set(left) - first)
+    known |= first
+    assert crawl("b.warc.gz", None) == set(kept)
+    assert json.loads((state / "frontier.json").read_text(encoding="utf-8"))["articles"] == []
+
+
 def target_of(url: str) -> str:
     parts = urlsplit(url)
     return parts.path + (f"?{parts.query}" if parts.query else "")
