@@ -460,6 +460,11 @@ class NewsSpider(Spider):
             return False
         if not self._is_article_url(url):
             return False
+        if len(url) > self.crawler.settings.getint("URLLENGTH_LIMIT"):
+            # what Scrapy's UrlLengthMiddleware refuses in a spider's output: articles go to
+            # the engine by the pump (hand_over), not through the spider middlewares
+            self.crawler.stats.inc_value("baotinh/links/too_long")
+            return False
         identity = self._identity(url)
         if identity in self.requested:
             return False

@@ -253,6 +253,21 @@ def test_resumed_articles_over_the_cap_wait_for_a_later_run(tmp_path: Path, expe
     assert json.loads((state / "frontier.json").read_text(encoding="utf-8"))["articles"] == []
 
 
+def test_an_overlong_article_link_is_not_requested(tmp_path: Path, expected: dict) -> None:
+    """Found articles reach Scrapy's engine without its spider middlewares: the URL length
+    limit they would apply is applied by the spider."""
+    overlong = "/" + "tin-" * 600 + "10299999.html"
+    with LocalSite(SAMPLE) as site:
+        home = site.respond("/")
+        body = home.body.replace(b"</body>", f'<a href="{overlong}">x</a></body>'.encode())
+        site.overrides["/"] = Canned(200, body, {"Content-Type": "text/html; charset=utf-8"})
+        outcome, paths = _crawl(site, tmp_path)
+        hits = site.paths_hit()
+    assert overlong not in hits
+    assert outcome.stats["baotinh/links/too_long"] == 1
+    assert sorted(paths) == sorted(a["path"] for a in expected["articles"])
+
+
 def target_of(url: str) -> str:
     parts = urlsplit(url)
     return parts.path + (f"?{parts.query}" if parts.query else "")
