@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import shutil
 import signal
 import subprocess
@@ -147,13 +148,19 @@ def test_ctrl_c_at_the_prompt_drops_the_statement_and_the_prompt_goes_on(db: Pat
     pid, fd = pty.fork()
     if pid == 0:  # the child: the command, its stdin a terminal
         os.environ["PYTHONPATH"] = str(ROOT)
+        # as at a terminal: a shell running the tests in the background ignores SIGINT, and
+        # its children inherit that (Ctrl-C would then reach no one)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
         os.execv(sys.executable, [sys.executable, "-m", "baotinh.cli", "query", "--db", str(db)])
     seen = bytearray()
 
     def until(text: bytes, timeout: float = 60.0) -> None:
         deadline = time.monotonic() + timeout
         while text not in seen:
-            assert time.monotonic() < deadline, f"no {text!r} in {bytes(seen)!r}"
+            left = deadline - time.monotonic()
+            assert left > 0, f"no {text!r} in {bytes(seen)!r}"
+            if not select.select([fd], [], [], left)[0]:
+                continue
             try:
                 seen.extend(os.read(fd, 4096))
             except OSError:  # the child closed the terminal
