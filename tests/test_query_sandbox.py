@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import select
 import shutil
 import signal
 import subprocess
@@ -140,56 +139,44 @@ def test_each_statement_of_the_prompt_gets_its_own_out_file(db: Path, tmp_path: 
     assert written == {"r.csv": ["a", "1"], "r-3.csv": ["c", "3"], "r-4.csv": ["d", "4"]}
 
 
-def test_ctrl_c_at_the_prompt_drops_the_statement_and_the_prompt_goes_on(db: Path) -> None:
-    """At a terminal (a pseudo-terminal here): Ctrl-C drops a half-typed statement, stops a
-    running one, and the next statement is answered; Ctrl-D quits with 0."""
-    import pty
+def test_ctrl_c_at_the_prompt_drops_the_statement_and_the_prompt_goes_on(
+    db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """At a terminal, Ctrl-C (KeyboardInterrupt, while typing or while a statement runs)
+    drops the statement and the prompt goes on; SIGTERM still ends it. The prompt runs in
+    this process, its terminal played by a script of lines and interrupts."""
+    from baotinh.commands import query
+    from baotinh.supervise import Terminated
 
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: the command, its stdin a terminal
-        os.environ["PYTHONPATH"] = str(ROOT)
-        # as at a terminal: a shell running the tests in the background ignores SIGINT, and
-        # its children inherit that (Ctrl-C would then reach no one)
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
-        os.execv(sys.executable, [sys.executable, "-m", "baotinh.cli", "query", "--db", str(db)])
-    seen = bytearray()
+    script = iter(["SELECT 'half'", KeyboardInterrupt, "SELECT 'after' || 'typing' AS x;",
+                   "SELECT 'slow';", "SELECT 'after' || 'running' AS y;", EOFError])  # fmt: skip
+    answered = []
 
-    def until(text: bytes, timeout: float = 60.0) -> None:
-        deadline = time.monotonic() + timeout
-        while text not in seen:
-            left = deadline - time.monotonic()
-            assert left > 0, f"no {text!r} in {bytes(seen)!r}"
-            if not select.select([fd], [], [], left)[0]:
-                continue
-            try:
-                seen.extend(os.read(fd, 4096))
-            except OSError:  # the child closed the terminal
-                raise AssertionError(f"no {text!r} in {bytes(seen)!r}") from None
+    def typed(prompt: str) -> str:
+        line = next(script)
+        if isinstance(line, type):
+            raise line
+        return line
 
-    try:
-        until(b"baotinh> ")
-        os.write(fd, b"SELECT 'half'\n")
-        until(b"-> ")
-        os.write(fd, b"\x03")
-        until(b"(cancelled)")
-        os.write(fd, b"SELECT 'after' || 'typing' AS x;\n")
-        until(b"aftertyping")
-        os.write(fd, b"SELECT count(*) FROM range(100000000000) AS a(x) WHERE x % 7 = 3;\n")
-        time.sleep(1.0)  # running
-        os.write(fd, b"\x03")
-        until(b"(cancelled)", timeout=30)
-        os.write(fd, b"SELECT 'after' || 'running' AS y;\n")
-        until(b"afterrunning")
-        os.write(fd, b"\x04")
-        _, status = os.waitpid(pid, 0)
-        pid = 0
-        assert os.waitstatus_to_exitcode(status) == 0, bytes(seen)
-        assert b"half" not in seen.split(b"(cancelled)")[1]  # dropped, never answered
-    finally:
-        if pid:
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-        os.close(fd)
+    def answer(db: Path, sql: str, fmt: str, out: str | None) -> bool:
+        if "'slow'" in sql:
+            raise KeyboardInterrupt  # Ctrl-C while it runs (run_query re-raises it)
+        answered.append(sql)
+        return real_answer(db, sql, fmt, out)
+
+    real_answer = query._answer_or_say
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", typed)
+    monkeypatch.setattr(query, "_answer_or_say", answer)
+    assert query._prompt(db, "table", None) == 0
+    assert answered == ["SELECT 'after' || 'typing' AS x;", "SELECT 'after' || 'running' AS y;"]
+    out, err = capsys.readouterr()
+    assert "aftertyping" in out and "afterrunning" in out
+    assert err.count("(cancelled)") == 2
+
+    script = iter(["SELECT 1", Terminated])
+    with pytest.raises(Terminated):  # SIGTERM is not a Ctrl-C: the prompt ends
+        query._prompt(db, "table", None)
 
 
 @pytest.fixture
