@@ -240,7 +240,7 @@ class NewsSpider(Spider):
         if self.frontier is None or self.frontier_failure is not None:
             return
         clean = reason == "finished"
-        if clean:  # what is left now was dropped for good, but for network failures
+        if clean:  # what is left was dropped for good, but for these two kinds
             self.frontier.listings = {
                 key: entry
                 for key, entry in self.frontier.listings.items()
@@ -259,7 +259,7 @@ class NewsSpider(Spider):
             log.warning(
                 "crawl ended (%s) with %d listing pages and %d articles left%s: saved in %s"
                 " for the next run", reason, *left,
-                " (network failures)" if clean else "", self.frontier.path,
+                " (never answered, or over --max-articles)" if clean else "", self.frontier.path,
             )  # fmt: skip
 
     def robots_parsed(self, robotparser, request: Request) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import sys
 from pathlib import Path
@@ -105,12 +106,10 @@ def _prompt(db: Path, fmt: str, out: str | None) -> int:
     if interactive:
         print(f"{db} (read-only). End statements with ';', quit with Ctrl-D.", file=sys.stderr)
     buffer: list[str] = []
-    answered = 0
+    statements = itertools.count(1)
 
     def answer(sql: str) -> bool:
-        nonlocal answered
-        answered += 1
-        target = numbered(Path(out), answered) if out else None
+        target = numbered(Path(out), next(statements)) if out else None
         if target is not None:
             refuse_own_files(db, target)
         return _answer_or_say(db, sql, fmt, str(target) if target else None)
