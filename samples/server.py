@@ -253,7 +253,6 @@ def serve_samples(keys: Iterable[str] | None = None, *, port: int = 0) -> Iterat
 def _handler_for(site: LocalSite) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "baotinh-localsite"
-        protocol_version = "HTTP/1.1"  # keep-alive, as real servers
 
         def do_GET(self) -> None:
             self._answer(with_body=True)
