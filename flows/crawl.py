@@ -309,7 +309,8 @@ class _Condenser:
     """Relays the crawl's log a person can read.
 
     * the start-up banner (versions, middlewares, settings) goes to DEBUG;
-    * the stats dump becomes one INFO line (requests, statuses, errors, time), the dump DEBUG;
+    * the stats dump becomes one INFO line (requests, statuses, errors, articles given up,
+      time), the dump DEBUG;
     * a traceback goes to DEBUG; its error line is logged once, with the exception's last line;
     * an error repeated for other URLs is logged once, then counted ("and N more like it");
     * 404s of probing (``/sitemap.xml``, feed paths) are expected: counted in the stats line.
@@ -409,6 +410,8 @@ def _stats_line(body: list[str]) -> str:
         )
     if errors:
         parts.append("errors " + ", ".join(f"{name}: {n}" for name, n in errors.items()))
+    if given_up := stats.get("baotinh/frontier/given_up"):
+        parts.append(f"gave up on {given_up} articles that never answered (named above)")
     elapsed = stats.get("elapsed_time_seconds")
     if elapsed:
         parts.append(f"{float(elapsed):.1f} s")

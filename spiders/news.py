@@ -20,7 +20,9 @@ starting points. Pagination stops at a page with nothing new to earlier runs; wi
 frontier, the deeper pages a killed crawl never reached would never be walked again. A page
 that never answered (network errors, after the retries) stays in it even when the crawl
 finishes, and so do resumed articles a ``max_articles`` cap left out; a page refused for good
-(robots.txt, an HTTP error) does not.
+(robots.txt, an HTTP error) does not. An article is not asked for ever, though: after
+:data:`GIVE_UP_AFTER` clean runs in a row that reached the site but got no answer for it, it
+leaves the frontier with a warning naming it.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from collections import deque
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from parsel import Selector
@@ -60,27 +62,44 @@ FRONTIER_FAILED = "frontier_failed"
 # scheduler's memory at once, and the crawl's memory grew with the paper. The others wait
 # as the URLs the spider keeps anyway (``requested``).
 ARTICLES_AT_A_TIME = 32
+# An article of the frontier that got no answer in this many clean runs in a row (runs that
+# reached the site) leaves it; the Scrapy setting BAOTINH_GIVE_UP_AFTER overrides it (0: never).
+# Each run already tried it 1 + RETRY_TIMES times with backoff; at the default schedule (every
+# 6 hours) five runs span more than a day, and a site that is down does not count.
+GIVE_UP_AFTER = 5
+
+
+class Unfinished(NamedTuple):
+    """What a frontier file holds: listing pages, article identities, and for articles that
+    got no answer the number of runs in a row that asked them in vain."""
+
+    listings: dict[str, dict[str, Any]]
+    articles: list[str]
+    unanswered: dict[str, int]
 
 
 class Frontier:
     """A crawl's unfinished work, kept in a JSON file replaced atomically (temp + rename).
 
     ``listings`` maps a listing page's URL to ``{"page": n, "home": bool}``: scheduled, not
-    yet walked. ``articles`` is the set of article identities requested, not yet fetched.
-    URLs are stored on the paper's origin, so a frontier recorded from a mirror resumes on
-    another. A file that cannot be read is reported and ignored (the crawl then starts from
-    its usual starting points, as before frontiers existed).
+    yet walked. ``articles`` is the set of article identities requested, not yet fetched;
+    ``unanswered`` maps those of them that got no answer (network errors after the retries) to
+    the number of runs in a row that asked them in vain (version 2; a version 1 file has no
+    counts: they start at 0). URLs are stored on the paper's origin, so a frontier recorded
+    from a mirror resumes on another. A file that cannot be read is reported and ignored (the
+    crawl then starts from its usual starting points, as before frontiers existed).
     """
 
-    VERSION = 1
+    VERSION = 2
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.listings: dict[str, dict[str, Any]] = {}
         self.articles: set[str] = set()
+        self.unanswered: dict[str, int] = {}
 
-    def load(self) -> tuple[dict[str, dict[str, Any]], list[str]]:
-        """What the last crawl left unfinished: ``(listings, articles)``."""
+    def load(self) -> Unfinished:
+        """What the last crawl left unfinished."""
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
             listings = {
@@ -88,12 +107,13 @@ class Frontier:
                 for url, entry in dict(data.get("listings", {})).items()
             }
             articles = [str(url) for url in data.get("articles", [])]
+            unanswered = {str(url): int(n) for url, n in dict(data.get("unanswered", {})).items()}
         except FileNotFoundError:
-            return {}, []
+            return Unfinished({}, [], {})
         except (OSError, ValueError, TypeError, AttributeError) as exc:
             log.warning("ignoring the unreadable frontier %s (%s)", self.path, exc)
-            return {}, []
-        return listings, articles
+            return Unfinished({}, [], {})
+        return Unfinished(listings, articles, unanswered)
 
     def save(self) -> None:
         """Write the frontier; raises OSError on failure."""
@@ -102,6 +122,9 @@ class Frontier:
             "saved_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "listings": dict(sorted(self.listings.items())),
             "articles": sorted(self.articles),
+            "unanswered": {
+                url: runs for url, runs in sorted(self.unanswered.items()) if url in self.articles
+            },
         }
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
@@ -126,7 +149,8 @@ class NewsSpider(Spider):
       sitemaps and feeds and listing pages older than this are not followed.
     - ``frontier``: the paper's frontier file (discovery mode only): resumed at the start,
       saved before any listing's next page is requested (write-ahead), every
-      :data:`FRONTIER_EVERY` articles and on close; emptied by a clean finish.
+      :data:`FRONTIER_EVERY` articles and on close; emptied by a clean finish, but for what
+      never answered (until :data:`GIVE_UP_AFTER` runs) and what a cap left out.
     """
 
     name = "news"
@@ -168,13 +192,17 @@ class NewsSpider(Spider):
         self._network_failed: set[str] = set()
         # resumed articles this run's --max-articles left out: kept for the next run
         self._carried: set[str] = set()
+        # the site answered this run (a response from the network, not the HTTP cache): only
+        # then does a request that got no answer count against its page
+        self._site_answered = False
         self._since_save = 0
         # What the last crawl left unfinished stays pending from the start, so no save of
         # this crawl can drop it before it is requested.
-        self._unfinished = self.frontier.load() if self.frontier else ({}, [])
+        self._unfinished = self.frontier.load() if self.frontier else Unfinished({}, [], {})
         if self.frontier is not None:
-            self.frontier.listings.update(self._unfinished[0])
-            self.frontier.articles.update(self._unfinished[1])
+            self.frontier.listings.update(self._unfinished.listings)
+            self.frontier.articles.update(self._unfinished.articles)
+            self.frontier.unanswered.update(self._unfinished.unanswered)
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -183,6 +211,7 @@ class NewsSpider(Spider):
         crawler.signals.connect(spider.hand_over, signal=signals.scheduler_empty)
         crawler.signals.connect(spider.idle, signal=signals.spider_idle)
         crawler.signals.connect(spider.scheduled, signal=signals.request_scheduled)
+        crawler.signals.connect(spider.answered, signal=signals.response_downloaded)
         return spider
 
     # --- starting points ----------------------------------------------------------------------
@@ -210,7 +239,7 @@ class NewsSpider(Spider):
         """Requests for what the previous crawl left unfinished (a killed or failed run);
         its articles wait their turn (:meth:`hand_over`)."""
         assert self.frontier is not None
-        listings, articles = self._unfinished
+        listings, articles, _ = self._unfinished
         requests = [
             self._listing(self._onto_base(url), page=entry["page"], home=entry["home"])
             for url, entry in listings.items()
@@ -241,6 +270,7 @@ class NewsSpider(Spider):
             return
         clean = reason == "finished"
         if clean:  # what is left was dropped for good, but for these two kinds
+            self._count_unanswered()
             self.frontier.listings = {
                 key: entry
                 for key, entry in self.frontier.listings.items()
@@ -260,6 +290,27 @@ class NewsSpider(Spider):
                 "crawl ended (%s) with %d listing pages and %d articles left%s: saved in %s"
                 " for the next run", reason, *left,
                 " (never answered, or over --max-articles)" if clean else "", self.frontier.path,
+            )  # fmt: skip
+
+    def _count_unanswered(self) -> None:
+        """After a clean run that reached the site, each article it asked in vain has one
+        more run in a row without an answer; at :data:`GIVE_UP_AFTER` it leaves the frontier.
+        Articles not asked this run (over the cap, or not reached) keep their count."""
+        assert self.frontier is not None
+        if not self._site_answered:
+            return  # the site was down or unreachable: no page's own fault
+        limit = self.crawler.settings.getint("BAOTINH_GIVE_UP_AFTER", GIVE_UP_AFTER)
+        for identity in sorted(self.frontier.articles & self._network_failed):
+            runs = self.frontier.unanswered.get(identity, 0) + 1
+            if limit <= 0 or runs < limit:
+                self.frontier.unanswered[identity] = runs
+                continue
+            self.frontier.articles.discard(identity)
+            self.frontier.unanswered.pop(identity, None)
+            self.crawler.stats.inc_value("baotinh/frontier/given_up")
+            log.warning(
+                "gave up on %s: no answer in %d runs in a row (BAOTINH_GIVE_UP_AFTER=%d);"
+                " removed from the frontier", identity, runs, limit,
             )  # fmt: skip
 
     def robots_parsed(self, robotparser, request: Request) -> None:
@@ -292,6 +343,11 @@ class NewsSpider(Spider):
         if self.waiting and self.frontier_failure is None:
             self.hand_over()
             raise DontCloseSpider
+
+    def answered(self) -> None:
+        """A response came from the network (``response_downloaded``: neither the HTTP
+        cache nor its stale copy on an error): the site is up."""
+        self._site_answered = True
 
     def scheduled(self, request: Request) -> None:
         """Keep the most requests the scheduler held at once (the stat

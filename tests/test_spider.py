@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 from datetime import date
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -15,7 +16,7 @@ from flows.crawl import CrawlOutcome, run_crawl
 from registry import get_site
 from samples.server import SAMPLE_SITES, Canned, LocalSite
 from spiders import discovery
-from spiders.news import ARTICLES_AT_A_TIME
+from spiders.news import ARTICLES_AT_A_TIME, GIVE_UP_AFTER
 from spiders.warc import read_pages
 from transforms.urls import normalize_url
 
@@ -251,6 +252,156 @@ def test_resumed_articles_over_the_cap_wait_for_a_later_run(tmp_path: Path, expe
     known |= first
     assert crawl("b.warc.gz", None) == set(kept)
     assert json.loads((state / "frontier.json").read_text(encoding="utf-8"))["articles"] == []
+
+
+def _frontier(state: Path) -> dict:
+    return json.loads((state / "frontier.json").read_text(encoding="utf-8"))
+
+
+def _deep_only(expected: dict) -> list[dict]:
+    """Sample articles linked from no first page (the home page, a section's first page, the
+    feed): a crawl that knows every other article stops paginating before reaching them, so
+    only the frontier brings them back."""
+    first = [SAMPLE / "index.html", *SAMPLE.glob("*/index.html"), *SAMPLE.glob("rss/*")]
+    text = "".join(page.read_text(encoding="utf-8") for page in first)
+    deep = [a for a in expected["articles"] if a["path"] not in text]
+    assert len(deep) >= 2, "the sample has articles only on deep pages"
+    return sorted(deep, key=lambda a: a["path"])
+
+
+def _all_known_but(expected: dict, *left: dict) -> set[str]:
+    return {normalize_url(a["canonical"]) for a in expected["articles"] if a not in left}
+
+
+def _seed(state: Path, articles: list[str], unanswered: dict[str, int] | None = None) -> None:
+    """A frontier as an earlier run wrote it; without ``unanswered``, in the old format
+    (version 1, no counts)."""
+    state.mkdir(parents=True, exist_ok=True)
+    frontier: dict = {"version": 1, "listings": {}, "articles": articles}
+    if unanswered is not None:
+        frontier |= {"version": 2, "unanswered": unanswered}
+    (state / "frontier.json").write_text(json.dumps(frontier), encoding="utf-8")
+
+
+def test_an_article_that_never_answers_is_given_up_after_some_runs(
+    tmp_path: Path, expected: dict, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An article whose connection is cut in every run, left in a frontier of the old format
+    (no count): each run asks it (with Scrapy's retries) and counts one more run without an
+    answer; the GIVE_UP_AFTER-th run drops it with a warning naming it, a stat and a word in
+    the relayed stats line, and the next run does not ask it (before, every run did)."""
+    state = tmp_path / "state"
+    lost = _deep_only(expected)[0]
+    identity = normalize_url(lost["canonical"])
+    _seed(state, [identity])
+    known = _all_known_but(expected, lost)
+    asked: list[bool] = []
+    for run in range(1, GIVE_UP_AFTER + 2):
+        caplog.clear()
+        with caplog.at_level(logging.INFO, logger=log.name), LocalSite(SAMPLE) as site:
+            site.cut(lost["path"], 100)  # every attempt of every run
+            outcome = _crawl_with_state(site, tmp_path / f"{run}.warc.gz", state, known)
+            asked.append(lost["path"] in site.paths_hit())
+        frontier = _frontier(state)
+        lines = [(r.levelno, r.getMessage()) for r in caplog.records]
+        given_up = [(level, text) for level, text in lines if "gave up on" in text]
+        if run < GIVE_UP_AFTER:
+            assert frontier["articles"] == [identity], run
+            assert frontier["unanswered"] == {identity: run}
+            assert "baotinh/frontier/given_up" not in outcome.stats and not given_up
+        elif run == GIVE_UP_AFTER:
+            assert frontier["articles"] == [] and frontier["unanswered"] == {}
+            assert outcome.stats["baotinh/frontier/given_up"] == 1
+            (level, warning), (_, stats_line) = given_up  # relayed from the crawl's log
+            assert level == logging.WARNING and identity in warning
+            assert f"no answer in {GIVE_UP_AFTER} runs in a row" in warning
+            assert "crawl stats:" in stats_line and "gave up on 1 articles" in stats_line
+    assert asked == [True] * GIVE_UP_AFTER + [False]
+
+
+def test_an_unanswered_article_that_answers_later_leaves_the_frontier(
+    tmp_path: Path, expected: dict
+) -> None:
+    """Two articles of an old-format frontier get no answer in one run (count 1 each); in
+    the next one, one answers and the other answers 404: both leave, counts and all, as any
+    answered or refused page does, and nothing is given up."""
+    state = tmp_path / "state"
+    fine, gone = _deep_only(expected)[:2]
+    identities = sorted(normalize_url(a["canonical"]) for a in (fine, gone))
+    _seed(state, identities)
+    known = _all_known_but(expected, fine, gone)
+    with LocalSite(SAMPLE) as site:
+        site.cut(fine["path"], 100)
+        site.cut(gone["path"], 100)
+        _crawl_with_state(site, tmp_path / "a.warc.gz", state, known)
+    assert _frontier(state)["unanswered"] == {identity: 1 for identity in identities}
+    with LocalSite(SAMPLE) as site:
+        site.fail(gone["path"], 404)
+        second = _crawl_with_state(site, tmp_path / "b.warc.gz", state, known)
+        hits = [(h.path, h.status) for h in site.hits]
+    assert (gone["path"], 404) in hits
+    assert _identities(second) == {normalize_url(fine["canonical"])}
+    assert _frontier(state) | {"saved_at": None} == {
+        "version": 2, "saved_at": None, "listings": {}, "articles": [], "unanswered": {},
+    }  # fmt: skip
+    assert "baotinh/frontier/given_up" not in second.stats
+
+
+def test_articles_over_the_cap_do_not_count_as_unanswered(tmp_path: Path, expected: dict) -> None:
+    """Two articles one run short of being given up, both cut, a run capped at one: the one
+    it asks is given up; the one the cap carries over was not asked, and keeps its count."""
+    state = tmp_path / "state"
+    pair = _deep_only(expected)[:2]
+    identities = sorted(normalize_url(a["canonical"]) for a in pair)
+    _seed(state, identities, {identity: GIVE_UP_AFTER - 1 for identity in identities})
+    with LocalSite(SAMPLE) as site:
+        for article in pair:
+            site.cut(article["path"], 100)
+        outcome = run_crawl(
+            "baonghean", base_url=site.url, warc=tmp_path / "a.warc.gz",
+            known=_all_known_but(expected, *pair), since=None, max_articles=1, log=log,
+            state_dir=state,
+        )  # fmt: skip
+        hits = site.paths_hit()
+    assert outcome.failure() is None, outcome.failure()
+    asked = [a for a in pair if a["path"] in hits]
+    assert len(asked) == 1
+    carried = normalize_url(next(a for a in pair if a not in asked)["canonical"])
+    assert outcome.stats["baotinh/frontier/given_up"] == 1
+    frontier = _frontier(state)
+    assert frontier["articles"] == [carried]
+    assert frontier["unanswered"] == {carried: GIVE_UP_AFTER - 1}
+
+
+def test_a_run_the_site_never_answers_counts_against_no_article(
+    tmp_path: Path, expected: dict
+) -> None:
+    """An outage is no page's own fault. A first run (the article cut) counts one run and
+    fills the paper's HTTP cache; in the second nothing listens on the site's port, and the
+    cache answers the discovery pages with their stale copies on the errors (Scrapy's error
+    recovery): the article is asked in vain, and its count does not move."""
+    state = tmp_path / "state"
+    article = _deep_only(expected)[0]
+    identity = normalize_url(article["canonical"])
+    _seed(state, [identity])
+    known = _all_known_but(expected, article)
+    with LocalSite(SAMPLE) as site:
+        site.cut(article["path"], 100)
+        _crawl_with_state(site, tmp_path / "a.warc.gz", state, known)
+        port = site.port
+    assert _frontier(state)["unanswered"] == {identity: 1}
+    with socket.socket() as down:  # the same port, bound but not listening: refused
+        down.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        down.bind(("127.0.0.1", port))
+        outcome = run_crawl(
+            "baonghean", base_url=f"http://127.0.0.1:{port}", warc=tmp_path / "b.warc.gz",
+            known=known, since=None, max_articles=None, log=log, state_dir=state,
+        )  # fmt: skip
+    assert outcome.stats.get("httpcache/errorrecovery")  # the cache "answered"
+    assert outcome.stats["baotinh/articles/requested"] == 1  # the article was asked, in vain
+    assert "baotinh/frontier/given_up" not in outcome.stats
+    frontier = _frontier(state)
+    assert frontier["articles"] == [identity] and frontier["unanswered"] == {identity: 1}
 
 
 def test_an_overlong_article_link_is_not_requested(tmp_path: Path, expected: dict) -> None:
