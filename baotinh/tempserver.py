@@ -25,7 +25,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 READY_POLL = 0.05  # seconds between health checks while the server starts
@@ -35,9 +35,13 @@ PRELOAD = "flows.pipeline"  # imported while the server starts: Prefect's engine
 
 
 @contextmanager
-def temporary_server() -> Iterator[TemporaryServer | None]:
+def temporary_server(
+    meanwhile: Callable[[], None] | None = None,
+) -> Iterator[TemporaryServer | None]:
     """Within: Prefect's settings point at a temporary server of this command (given), or at
-    whatever server they named already (None is given)."""
+    whatever server they named already (None is given). ``meanwhile`` is called while a
+    temporary server starts (the command's own preparations, on the core the server leaves
+    idle)."""
     from prefect.settings import (
         PREFECT_API_URL,
         PREFECT_UI_URL,
@@ -56,6 +60,8 @@ def temporary_server() -> Iterator[TemporaryServer | None]:
     try:
         server.start()
         importlib.import_module(PRELOAD)  # also sets up Prefect's logging
+        if meanwhile is not None:
+            meanwhile()
         from prefect.logging import get_logger
 
         get_logger("baotinh").info(

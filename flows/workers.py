@@ -258,6 +258,11 @@ class PagePool:
                 self._executor.shutdown(wait=False, cancel_futures=True)
             self._executor = None
 
+    def start(self) -> None:
+        """Start the workers now (they import the cleaning libraries in the background)
+        rather than at the first page."""
+        self._pool()
+
     def close(self) -> None:
         with self._lock:
             if self._executor is not None:

@@ -103,3 +103,43 @@ def test_a_server_that_cannot_start_is_a_clear_error(tmp_path: Path) -> None:
     out = lines(python(CANNOT_START, tmp_path))
     assert out["error"] == "Prefect's temporary server exited with status 1"
     assert processes_with(str(tmp_path)) == {}
+
+
+def test_a_run_starts_its_page_workers_while_the_server_starts(tmp_path: Path) -> None:
+    """The workers import their libraries on the core the server's start leaves idle: they
+    are running when the command says it started the server (after spawning them), not
+    only once the first archived page reaches the pool."""
+    import json
+
+    from samples.server import SAMPLES_DIR, LocalSite
+
+    key = "mau-cantho"
+    article = json.loads((SAMPLES_DIR / key / "expected.json").read_text(encoding="utf-8"))
+    url = article["articles"][0]["canonical"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "BAOTINH_"))}
+    env.update(
+        PREFECT_HOME=str(tmp_path / "prefect"),
+        PREFECT_SERVER_ANALYTICS_ENABLED="false",
+        PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS=STARTUP_SECONDS,
+    )
+    storage = ["--db", str(tmp_path / "w.duckdb"), "--data-dir", str(tmp_path / "data")]
+    registry = str(REPO / "samples" / "papers.toml")
+    workers_at_server_start = None
+    with LocalSite(SAMPLES_DIR / key) as site:
+        command = [sys.executable, "-m", "baotinh.cli", "run", "--url", url]
+        command += ["--registry", registry, "--base-url", site.url, *storage]
+        with subprocess.Popen(
+            command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            text=True,
+        ) as process:  # fmt: skip
+            output = []
+            for line in process.stdout:
+                output.append(line)
+                if workers_at_server_start is None and "Starting temporary server" in line:
+                    workers = processes_with(str(tmp_path))
+                    workers_at_server_start = sum("spawn_main" in c for c in workers.values())
+            code = process.wait(timeout=300)
+    assert code == 0, "".join(output)[-3000:]
+    assert "articles new               1" in "".join(output)
+    assert workers_at_server_start is not None and workers_at_server_start >= 1
+    assert processes_with(str(tmp_path)) == {}

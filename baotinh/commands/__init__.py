@@ -3,7 +3,8 @@
 A command module defines ``NAME``, ``SUMMARY``, ``add_arguments(parser)`` and ``run(args)``
 returning the exit code; a command that runs flows (``RUNS_FLOWS``) may define
 ``prepare(args)``, its checks of the arguments, called before Prefect's temporary server
-starts so that a mistake is told at once. Heavy imports (Prefect, Scrapy, DuckDB) stay
+starts so that a mistake is told at once, and ``PAGE_WORKERS`` when it cleans pages in the
+page workers (started while that server starts). Heavy imports (Prefect, Scrapy, DuckDB) stay
 inside ``run`` so that ``baotinh extract`` and ``baotinh query`` start fast.
 """
 

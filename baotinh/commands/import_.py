@@ -8,6 +8,7 @@ from baotinh.commands import registry_option, storage_options
 
 NAME = "import"
 RUNS_FLOWS = True  # supervised: see baotinh.supervise
+PAGE_WORKERS = True  # cleans pages in worker processes, started early (baotinh.cli)
 SUMMARY = "load WARC, JSONL or text dumps others collected"
 
 

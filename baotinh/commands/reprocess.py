@@ -8,6 +8,7 @@ from baotinh.commands import registry_option, storage_options
 
 NAME = "reprocess"
 RUNS_FLOWS = True  # supervised: see baotinh.supervise
+PAGE_WORKERS = True  # cleans pages in worker processes, started early (baotinh.cli)
 SUMMARY = "clean and extract the archive again"
 
 

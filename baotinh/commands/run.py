@@ -19,6 +19,7 @@ from baotinh.commands import (
 
 NAME = "run"
 RUNS_FLOWS = True  # supervised: see baotinh.supervise
+PAGE_WORKERS = True  # cleans pages in worker processes, started early (baotinh.cli)
 SUMMARY = "crawl papers and load what is new"
 
 
