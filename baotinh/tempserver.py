@@ -10,8 +10,10 @@ A command that runs flows (in its supervised child, see :mod:`baotinh.supervise`
 the same server itself: the uvicorn command and environment of Prefect's own
 ``SubprocessASGIServer``, right after reading Prefect's settings, then imports its flows
 while the server starts, waits for its health check, and points Prefect's settings at it
-for the rest of the command; the server is stopped at the command's exit, as Prefect stops
-its own (the supervisor ends the process group if the command cannot). Nothing changes when
+for the rest of the command (with flow-run heartbeats off, unless the user set their
+frequency: nothing outlives the run to watch them); the server is stopped at the command's
+exit, as Prefect stops its own (the supervisor ends the process group if the command
+cannot). Nothing changes when
 an API URL is set (``baotinh serve``, a profile, the tests' harness) or the temporary server
 is disabled. On the same replay: 7.3 s to the flow's start and 2.3 s after its end.
 """
@@ -31,6 +33,7 @@ from contextlib import contextmanager
 READY_POLL = 0.05  # seconds between health checks while the server starts
 STOP_SECONDS = 5.0  # for the server to end after SIGTERM, as Prefect allows it
 PORT_IN_USE = 3  # uvicorn's exit status when its port was taken meanwhile
+HEARTBEAT_SETTING = "PREFECT_FLOWS_HEARTBEAT_FREQUENCY"  # kept when the user set it
 PRELOAD = "flows.pipeline"  # imported while the server starts: Prefect's engine and the flows
 
 
@@ -44,6 +47,7 @@ def temporary_server(
     idle)."""
     from prefect.settings import (
         PREFECT_API_URL,
+        PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
         PREFECT_UI_URL,
         get_current_settings,
         temporary_settings,
@@ -73,7 +77,13 @@ def temporary_server(
         server.stop()
         raise
     # no UI URL: the server has no UI and ends with the command (no "View at" link to it)
-    with temporary_settings(updates={PREFECT_API_URL: server.api_url, PREFECT_UI_URL: ""}):
+    updates = {PREFECT_API_URL: server.api_url, PREFECT_UI_URL: ""}
+    if HEARTBEAT_SETTING not in server.settings_env:
+        # A flow run's heartbeats tell a server that outlives it that it is alive; this
+        # server ends with the run. Each run waited up to 1 s for the heartbeat thread's
+        # sleep to end before finishing (Prefect's default is one every 180 s).
+        updates[PREFECT_FLOWS_HEARTBEAT_FREQUENCY] = None
+    with temporary_settings(updates=updates):
         yield server
 
 

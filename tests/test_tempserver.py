@@ -22,7 +22,7 @@ USES_IT = """
 import os
 from pathlib import Path
 from prefect import flow
-from prefect.settings import PREFECT_API_URL, PREFECT_UI_URL
+from prefect.settings import PREFECT_API_URL, PREFECT_UI_URL, get_current_settings
 from baotinh.tempserver import temporary_server
 
 @flow(name="where-is-the-api")
@@ -45,6 +45,7 @@ with temporary_server() as server:
     print("flow", where())
     print("ui", repr(PREFECT_UI_URL.value()))
     print("uvicorn", sum("uvicorn" in c for c in children()))
+    print("heartbeat", get_current_settings().flows.heartbeat_frequency)
 """
 
 CANNOT_START = """
@@ -89,7 +90,13 @@ def test_the_flows_use_the_commands_own_server_which_ends_with_it(tmp_path: Path
     assert out["flow"] == out["server"]
     assert out["ui"] == "''"  # no "View at" link to a server without a UI that ends with us
     assert out["uvicorn"] == "1"  # the command's child, not a server started by Prefect
+    assert out["heartbeat"] == "None"  # nothing outlives the run to watch its heartbeats
     assert processes_with(str(tmp_path)) == {}
+
+
+def test_heartbeats_the_user_asked_for_are_kept(tmp_path: Path) -> None:
+    out = lines(python(USES_IT, tmp_path, PREFECT_FLOWS_HEARTBEAT_FREQUENCY="60"))
+    assert out["heartbeat"] == "60"
 
 
 def test_with_an_api_url_set_there_is_no_server_of_ours(tmp_path: Path) -> None:
