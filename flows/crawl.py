@@ -64,8 +64,9 @@ class CrawlOutcome:
     def failure(self) -> str | None:
         """Why this crawl counts as failed, or None: it must exit cleanly and get at least one
         answer from the site (a site that is down or unreachable is an error, not an empty
-        day). A crawl of given URLs that had none left to fetch (none listed for this paper,
-        or all already archived) asked the site nothing, and has not failed."""
+        day, even when the paper's HTTP cache stood in with stale copies). A crawl of given
+        URLs that had none left to fetch (none listed for this paper, or all already
+        archived) asked the site nothing, and has not failed."""
         if self.returncode != 0:
             why = self.stats.get("baotinh/failure") or self.reason
             if why is None and self.returncode < 0:
@@ -73,13 +74,22 @@ class CrawlOutcome:
             return f"the crawl exited with status {self.returncode}" + (f": {why}" if why else "")
         if self.direct and not self.stats.get("downloader/request_count"):
             return None
-        if not self.stats.get("response_received_count"):
+        received = self.stats.get("response_received_count", 0)
+        # The HTTP cache's copies are responses to Scrapy, not answers from the site: fresh
+        # ones (the site not asked) and stale ones served because it did not answer
+        # (Scrapy's error recovery). A crawl whose every answer came from the cache while
+        # the site was asked in vain got no answer.
+        stale = self.stats.get("httpcache/errorrecovery", 0)
+        from_site = received - stale - self.stats.get("httpcache/hit", 0)
+        asked_in_vain = from_site <= 0 and self.stats.get("downloader/exception_count", 0)
+        if not received or asked_in_vain:
             errors = {
                 k.rsplit("/", 1)[-1]: v
                 for k, v in self.stats.items()
                 if k.startswith("downloader/exception_type_count/")
             }
-            return f"no answer from the site ({errors or 'no request made'})"
+            served = f"; {stale} stale copies from the cache" if stale else ""
+            return f"no answer from the site ({errors or 'no request made'}{served})"
         return None
 
 

@@ -398,6 +398,8 @@ def test_a_run_the_site_never_answers_counts_against_no_article(
             known=known, since=None, max_articles=None, log=log, state_dir=state,
         )  # fmt: skip
     assert outcome.stats.get("httpcache/errorrecovery")  # the cache "answered"
+    failure = outcome.failure()  # but the site did not: the run fails and says so
+    assert failure and failure.startswith("no answer from the site") and "stale" in failure
     assert outcome.stats["baotinh/articles/requested"] == 1  # the article was asked, in vain
     assert "baotinh/frontier/given_up" not in outcome.stats
     frontier = _frontier(state)
