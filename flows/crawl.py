@@ -421,7 +421,7 @@ def _stats_line(body: list[str]) -> str:
     if errors:
         parts.append("errors " + ", ".join(f"{name}: {n}" for name, n in errors.items()))
     if given_up := stats.get("baotinh/frontier/given_up"):
-        parts.append(f"gave up on {given_up} articles that never answered (named above)")
+        parts.append(f"gave up on {given_up} pages that never answered (named above)")
     elapsed = stats.get("elapsed_time_seconds")
     if elapsed:
         parts.append(f"{float(elapsed):.1f} s")

@@ -20,7 +20,7 @@ starting points. Pagination stops at a page with nothing new to earlier runs; wi
 frontier, the deeper pages a killed crawl never reached would never be walked again. A page
 that never answered (network errors, after the retries) stays in it even when the crawl
 finishes, and so do resumed articles a ``max_articles`` cap left out; a page refused for good
-(robots.txt, an HTTP error) does not. An article is not asked for ever, though: after
+(robots.txt, an HTTP error) does not. A page is not asked for ever, though: after
 :data:`GIVE_UP_AFTER` clean runs in a row that reached the site but got no answer for it, it
 leaves the frontier with a warning naming it.
 """
@@ -62,15 +62,16 @@ FRONTIER_FAILED = "frontier_failed"
 # scheduler's memory at once, and the crawl's memory grew with the paper. The others wait
 # as the URLs the spider keeps anyway (``requested``).
 ARTICLES_AT_A_TIME = 32
-# An article of the frontier that got no answer in this many clean runs in a row (runs that
-# reached the site) leaves it; the Scrapy setting BAOTINH_GIVE_UP_AFTER overrides it (0: never).
+# A page (article or listing) of the frontier that got no answer in this many clean runs in
+# a row (runs that reached the site) leaves it; the Scrapy setting BAOTINH_GIVE_UP_AFTER
+# overrides it (0: never).
 # Each run already tried it 1 + RETRY_TIMES times with backoff; at the default schedule (every
 # 6 hours) five runs span more than a day, and a site that is down does not count.
 GIVE_UP_AFTER = 5
 
 
 class Unfinished(NamedTuple):
-    """What a frontier file holds: listing pages, article identities, and for articles that
+    """What a frontier file holds: listing pages, article identities, and for those that
     got no answer the number of runs in a row that asked them in vain."""
 
     listings: dict[str, dict[str, Any]]
@@ -83,7 +84,7 @@ class Frontier:
 
     ``listings`` maps a listing page's URL to ``{"page": n, "home": bool}``: scheduled, not
     yet walked. ``articles`` is the set of article identities requested, not yet fetched;
-    ``unanswered`` maps those of them that got no answer (network errors after the retries) to
+    ``unanswered`` maps those of both that got no answer (network errors after the retries) to
     the number of runs in a row that asked them in vain (version 2; a version 1 file has no
     counts: they start at 0). URLs are stored on the paper's origin, so a frontier recorded
     from a mirror resumes on another. A file that cannot be read is reported and ignored (the
@@ -123,7 +124,9 @@ class Frontier:
             "listings": dict(sorted(self.listings.items())),
             "articles": sorted(self.articles),
             "unanswered": {
-                url: runs for url, runs in sorted(self.unanswered.items()) if url in self.articles
+                url: runs
+                for url, runs in sorted(self.unanswered.items())
+                if url in self.articles or url in self.listings
             },
         }
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -293,19 +296,22 @@ class NewsSpider(Spider):
             )  # fmt: skip
 
     def _count_unanswered(self) -> None:
-        """After a clean run that reached the site, each article it asked in vain has one
-        more run in a row without an answer; at :data:`GIVE_UP_AFTER` it leaves the frontier.
-        Articles not asked this run (over the cap, or not reached) keep their count."""
+        """After a clean run that reached the site, each article or listing page it asked in
+        vain has one more run in a row without an answer; at :data:`GIVE_UP_AFTER` it leaves
+        the frontier. Pages not asked this run (over the cap, or not reached) keep their
+        count."""
         assert self.frontier is not None
         if not self._site_answered:
             return  # the site was down or unreachable: no page's own fault
         limit = self.crawler.settings.getint("BAOTINH_GIVE_UP_AFTER", GIVE_UP_AFTER)
-        for identity in sorted(self.frontier.articles & self._network_failed):
+        kept = self.frontier.articles | self.frontier.listings.keys()
+        for identity in sorted(kept & self._network_failed):
             runs = self.frontier.unanswered.get(identity, 0) + 1
             if limit <= 0 or runs < limit:
                 self.frontier.unanswered[identity] = runs
                 continue
             self.frontier.articles.discard(identity)
+            self.frontier.listings.pop(identity, None)
             self.frontier.unanswered.pop(identity, None)
             self.crawler.stats.inc_value("baotinh/frontier/given_up")
             log.warning(

@@ -315,8 +315,39 @@ def test_an_article_that_never_answers_is_given_up_after_some_runs(
             (level, warning), (_, stats_line) = given_up  # relayed from the crawl's log
             assert level == logging.WARNING and identity in warning
             assert f"no answer in {GIVE_UP_AFTER} runs in a row" in warning
-            assert "crawl stats:" in stats_line and "gave up on 1 articles" in stats_line
+            assert "crawl stats:" in stats_line and "gave up on 1 pages" in stats_line
     assert asked == [True] * GIVE_UP_AFTER + [False]
+
+
+def test_a_listing_page_that_never_answers_is_given_up_too(tmp_path: Path, expected: dict) -> None:
+    """A deep listing page left in the frontier, its connection cut in every run, counts
+    its runs without an answer as an article does and leaves at GIVE_UP_AFTER (before, a
+    listing page was asked again every run, for ever)."""
+    with LocalSite(SAMPLE) as site:
+        first = _crawl_with_state(site, tmp_path / "all.warc.gz", tmp_path / "first", set())
+    pages = list(read_pages(first.warc, frozenset({"listing"})))
+    number = {p.url: int(parse_qs(urlsplit(p.url).query).get("page", ["1"])[0]) for p in pages}
+    deepest = max(pages, key=lambda p: number[p.url])
+    target = target_of(deepest.url)
+    key = f"https://baonghean.vn{target}"
+    entry = {"page": number[deepest.url], "home": False}
+    state = tmp_path / "state"
+    state.mkdir()
+    seeded = {"listings": {key: entry}, "articles": [], "unanswered": {key: GIVE_UP_AFTER - 2}}
+    (state / "frontier.json").write_text(json.dumps({"version": 2, **seeded}), encoding="utf-8")
+    known = {normalize_url(a["canonical"]) for a in expected["articles"]}
+    for run in (1, 2):
+        with LocalSite(SAMPLE) as site:
+            site.cut(target, 100)  # every attempt of every run
+            outcome = _crawl_with_state(site, tmp_path / f"{run}.warc.gz", state, known)
+            assert target in site.paths_hit(), run
+        frontier = _frontier(state)
+        if run == 1:
+            assert frontier["listings"] == {key: entry}
+            assert frontier["unanswered"] == {key: GIVE_UP_AFTER - 1}
+        else:
+            assert frontier["listings"] == {} and frontier["unanswered"] == {}
+            assert outcome.stats["baotinh/frontier/given_up"] == 1
 
 
 def test_an_unanswered_article_that_answers_later_leaves_the_frontier(
