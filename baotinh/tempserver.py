@@ -13,9 +13,10 @@ while the server starts, waits for its health check, and points Prefect's settin
 for the rest of the command (with flow-run heartbeats off, unless the user set their
 frequency: nothing outlives the run to watch them); the server is stopped at the command's
 exit, as Prefect stops its own (the supervisor ends the process group if the command
-cannot). Nothing changes when
-an API URL is set (``baotinh serve``, a profile, the tests' harness) or the temporary server
-is disabled. On the same replay: 7.3 s to the flow's start and 2.3 s after its end.
+cannot). Nothing changes when an API URL is set (``baotinh serve``, a profile, the tests'
+harness) or the temporary server is disabled. On the same replay: 7.3 s to the flow's start
+and 2.3 s after its end. While the server starts, the command may do its own preparations
+(``meanwhile``: a run starts its page workers).
 """
 
 from __future__ import annotations
