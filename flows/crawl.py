@@ -74,20 +74,18 @@ class CrawlOutcome:
             return f"the crawl exited with status {self.returncode}" + (f": {why}" if why else "")
         if self.direct and not self.stats.get("downloader/request_count"):
             return None
-        received = self.stats.get("response_received_count", 0)
-        # The HTTP cache's copies are responses to Scrapy, not answers from the site: fresh
-        # ones (the site not asked) and stale ones served because it did not answer
-        # (Scrapy's error recovery). A crawl whose every answer came from the cache while
-        # the site was asked in vain got no answer.
-        stale = self.stats.get("httpcache/errorrecovery", 0)
-        from_site = received - stale - self.stats.get("httpcache/hit", 0)
-        asked_in_vain = from_site <= 0 and self.stats.get("downloader/exception_count", 0)
-        if not received or asked_in_vain:
+        # The HTTP cache's copies are responses to Scrapy, not answers from the site (the
+        # spider counts those that came over the network): a crawl that asked the site in
+        # vain got no answer, even if the cache stood in with stale copies.
+        from_site = self.stats.get("baotinh/responses/from_site", 0)
+        asked_in_vain = not from_site and self.stats.get("downloader/exception_count", 0)
+        if not self.stats.get("response_received_count") or asked_in_vain:
             errors = {
                 k.rsplit("/", 1)[-1]: v
                 for k, v in self.stats.items()
                 if k.startswith("downloader/exception_type_count/")
             }
+            stale = self.stats.get("httpcache/errorrecovery", 0)
             served = f"; {stale} stale copies from the cache" if stale else ""
             return f"no answer from the site ({errors or 'no request made'}{served})"
         return None
@@ -319,7 +317,7 @@ class _Condenser:
     """Relays the crawl's log a person can read.
 
     * the start-up banner (versions, middlewares, settings) goes to DEBUG;
-    * the stats dump becomes one INFO line (requests, statuses, errors, articles given up,
+    * the stats dump becomes one INFO line (requests, statuses, errors, pages given up,
       time), the dump DEBUG;
     * a traceback goes to DEBUG; its error line is logged once, with the exception's last line;
     * an error repeated for other URLs is logged once, then counted ("and N more like it");

@@ -68,6 +68,8 @@ ARTICLES_AT_A_TIME = 32
 # Each run already tried it 1 + RETRY_TIMES times with backoff; at the default schedule (every
 # 6 hours) five runs span more than a day, and a site that is down does not count.
 GIVE_UP_AFTER = 5
+# The stat of responses that came from the site over the network (not from the HTTP cache).
+SITE_ANSWERS = "baotinh/responses/from_site"
 
 
 class Unfinished(NamedTuple):
@@ -195,9 +197,6 @@ class NewsSpider(Spider):
         self._network_failed: set[str] = set()
         # resumed articles this run's --max-articles left out: kept for the next run
         self._carried: set[str] = set()
-        # the site answered this run (a response from the network, not the HTTP cache): only
-        # then does a request that got no answer count against its page
-        self._site_answered = False
         self._since_save = 0
         # What the last crawl left unfinished stays pending from the start, so no save of
         # this crawl can drop it before it is requested.
@@ -301,7 +300,7 @@ class NewsSpider(Spider):
         the frontier. Pages not asked this run (over the cap, or not reached) keep their
         count."""
         assert self.frontier is not None
-        if not self._site_answered:
+        if not self.crawler.stats.get_value(SITE_ANSWERS):
             return  # the site was down or unreachable: no page's own fault
         limit = self.crawler.settings.getint("BAOTINH_GIVE_UP_AFTER", GIVE_UP_AFTER)
         kept = self.frontier.articles | self.frontier.listings.keys()
@@ -351,9 +350,11 @@ class NewsSpider(Spider):
             raise DontCloseSpider
 
     def answered(self) -> None:
-        """A response came from the network (``response_downloaded``: neither the HTTP
-        cache nor its stale copy on an error): the site is up."""
-        self._site_answered = True
+        """Count a response that came from the network (``response_downloaded``: neither
+        the HTTP cache nor its stale copy on an error): only in a run the site answered does
+        a request without an answer count against its page, and a crawl of a site that
+        answered nothing fails (:meth:`flows.crawl.CrawlOutcome.failure`)."""
+        self.crawler.stats.inc_value(SITE_ANSWERS)
 
     def scheduled(self, request: Request) -> None:
         """Keep the most requests the scheduler held at once (the stat
