@@ -22,7 +22,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import cleaning, conformance, extraction, startup, throughput, warehouse
+from bench import cleaning, conformance, exit_on_sigterm, extraction, startup, throughput, warehouse
 from transforms import native
 
 REPORT = Path(__file__).resolve().parents[1] / "docs" / "quality.md"
@@ -51,6 +51,7 @@ printed only."""
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    exit_on_sigterm()
     if argv and argv[0] in NAMES:
         title, run = SECTIONS[NAMES[argv[0]]]
         print(f"\n=== {title} ===\n\ntransforms: {native.mode()}\n", flush=True)
