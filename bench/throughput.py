@@ -15,6 +15,9 @@ on loopback. In the same run, on the same pages, we measure:
   database is created before, as on any installation that has run once);
 - processing the first round's archive with and without Prefect (orchestration overhead),
   twice each in turn, each timing weighed by the reference's speed around it;
+- ``scrapy bench`` (Scrapy following links on its own loopback server for 10 s), pages per
+  CPU second of its crawling process beside those of the median run's crawl process:
+  context for the crawl, which archives every page and reads pages 40 times larger;
 - extraction of dates and figures (MB/s on the generated article texts, one call per
   article as the pipeline runs it, timed after each round; and per paragraph, in turn with
   Duckling).
@@ -31,6 +34,7 @@ import argparse
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -236,6 +240,8 @@ def _tree(root: int) -> dict[int, tuple[int, str, float]]:
 def _role(command: str) -> str:
     """What a process of a `baotinh` tree is, from its command line."""
     roles = (
+        ("scrapy.utils.benchserver", "scrapy bench's server"),
+        ("scrapy bench", "scrapy bench"),
         ("uvicorn", "Prefect temporary server"),
         ("spiders.crawl", "Scrapy crawl"),
         ("spawn_main", "page worker"),
@@ -377,6 +383,7 @@ class Round:
     run: float  # articles/s end to end
     replay: float  # articles/s
     loaded: int  # articles new, the fewer of the run's and the replay's
+    fetched: int  # pages the run's crawl fetched
     seconds: float  # of the run
     memory: TreeMemory  # of the run
     replay_peak: int  # bytes
@@ -388,6 +395,12 @@ class Round:
     @property
     def replay_reference(self) -> float:
         return (self.references[1] + self.references[2]) / 2
+
+    @property
+    def crawl_rate(self) -> float | None:
+        """Pages per CPU second of the run's Scrapy process."""
+        cpu = sum(s for s, role in self.memory.cpu_by_role() if role == "Scrapy crawl")
+        return self.fetched / cpu if cpu else None
 
     @property
     def run_ratio(self) -> float:
@@ -436,10 +449,39 @@ def play_round(
         run=numbers.get("articles new", 0) / seconds,
         replay=replay_numbers.get("articles new", 0) / replay_seconds,
         loaded=min(numbers.get("articles new", 0), replay_numbers.get("articles new", 0)),
+        fetched=numbers.get("pages fetched", 0),
         seconds=seconds,
         memory=memory,
         replay_peak=replay_memory.peak,
     )
+
+
+def scrapy_bench(seconds: int = 10) -> tuple[int, float]:
+    """(pages crawled, CPU seconds of the crawling process) of ``scrapy bench``: Scrapy
+    following the links of a server of small generated pages on loopback for ``seconds``,
+    with its default settings. The reference for our crawl process, which also archives
+    each page and reads pages 40 times larger: context, not a target."""
+    command = [sys.executable, "-m", "scrapy", "bench", "-s", f"CLOSESPIDER_TIMEOUT={seconds}"]
+    with (
+        subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        ) as process,
+        TreeMemory(process.pid) as tree,
+    ):
+        try:
+            _, log = process.communicate(timeout=seconds + 60)
+        except BaseException:  # on SIGTERM Scrapy stops, then its bench stops its server
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+            raise
+    found = re.search(r"'response_received_count': (\d+)", log)
+    cpu = sum(used for used, role in tree.cpu_by_role() if role == "scrapy bench")
+    if process.returncode or not found or not cpu:
+        raise RuntimeError(f"scrapy bench failed ({process.returncode}): {log[-800:]}")
+    return int(found.group(1)), cpu
 
 
 def _archives(data: Path) -> list[Path]:
@@ -456,6 +498,7 @@ def measure(articles: int, tmp: Path, rounds: int = ROUNDS) -> tuple[list[Row], 
     before = side_by_side(pages)  # again after the runs: cleaning's reference is their mean
     texts = articles_of(pages)
     per_article = [extraction_rate(texts)]  # again after each round: the median is reported
+    scrapy_pages, scrapy_cpu = scrapy_bench()
     extraction, duck = against_duckling(paragraphs_of(texts))
     density = figures_per_kb(texts, load_extractors())
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
@@ -568,6 +611,14 @@ def measure(articles: int, tmp: Path, rounds: int = ROUNDS) -> tuple[list[Row], 
             "MB/s",
             "≥ 10×",
             None if duck is None else extraction >= 10 * duck,
+        ),
+        Row(
+            "crawl process (pages per CPU s)",
+            by_run.crawl_rate or 0.0,
+            scrapy_pages / scrapy_cpu,
+            "/s",
+            "scrapy bench",
+            None,
         ),
         Row("peak RSS of the process tree (MB)", peak / 1e6, None, "MB", "< 1000", peak < 1e9),
         Row(
