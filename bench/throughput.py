@@ -256,6 +256,16 @@ def _role(command: str) -> str:
     return command[:60]
 
 
+def _stop(process: subprocess.Popen[str], grace: float) -> None:
+    """SIGTERM, then SIGKILL if ``process`` has not ended within ``grace`` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def run_cli(args: list[str], env: dict[str, str]) -> tuple[float, TreeMemory, dict[str, int]]:
     """(seconds, the tree's memory, summary numbers) of one `baotinh` command."""
     command = [sys.executable, "-m", "baotinh.cli", *args]
@@ -269,11 +279,7 @@ def run_cli(args: list[str], env: dict[str, str]) -> tuple[float, TreeMemory, di
         try:
             out, _ = process.communicate()
         except BaseException:  # the bench stopped: the run ends its own tree on SIGTERM
-            process.terminate()
-            try:
-                process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            _stop(process, grace=60)
             raise
     seconds = time.perf_counter() - started
     if process.returncode != 0:
@@ -471,11 +477,7 @@ def scrapy_bench(seconds: int = 10) -> tuple[int, float]:
         try:
             _, log = process.communicate(timeout=seconds + 60)
         except BaseException:  # on SIGTERM Scrapy stops, then its bench stops its server
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            _stop(process, grace=30)
             raise
     found = re.search(r"'response_received_count': (\d+)", log)
     cpu = sum(used for used, role in tree.cpu_by_role() if role == "scrapy bench")
