@@ -29,6 +29,7 @@ import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -268,6 +269,7 @@ def measure_speed(
     return size, time.process_time() - started
 
 
+@cache
 def duckling_parser() -> Callable[[str], object] | None:
     """Facebook Duckling's Vietnamese parser, asked for times, numbers, money, quantities,
     distances and ordinals (what our extractors find), warmed up; None without
@@ -295,8 +297,9 @@ def duckling_parser() -> Callable[[str], object] | None:
 def against_duckling(
     texts: Sequence[str], extractors: Extractors, reference: date = date(2023, 6, 30)
 ) -> tuple[float, float, float] | None:
-    """(megabytes, our CPU seconds, Duckling's CPU seconds) on ``texts``, the two timed text
-    by text in turn (:func:`bench.timing.in_turn`); None without Duckling."""
+    """(megabytes, our CPU seconds, Duckling's CPU seconds) on ``texts``, the two timed in
+    turn (:func:`bench.timing.in_turn`) on batches of :data:`TURN_KB`; None without
+    Duckling."""
     parse = duckling_parser()
     if parse is None:
         return None

@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import os
 import resource
-import signal
 import socket
 import statistics
 import subprocess
@@ -30,6 +29,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from bench import stop
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -70,16 +71,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 def _wait_for(check, timeout: float, what: str, every: float = 0.2):
@@ -130,7 +121,7 @@ def served_runs(runs: int, tmp: Path) -> list[dict[str, float]]:
         return _trigger(api, runs)
     finally:
         for process in reversed(processes):
-            _stop(process)
+            stop(process, grace=20, group=True)
 
 
 def _trigger(api: str, runs: int) -> list[dict[str, float]]:

@@ -46,12 +46,13 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 
-from bench import exit_on_sigterm, sitegen
-from bench.extraction import figures_per_kb, load_extractors
+from bench import exit_on_sigterm, sitegen, stop
+from bench.extraction import against_duckling, figures_per_kb, load_extractors, measure_speed
 from bench.timing import in_turn, median_index, spread
 
 RESULTS = Path(__file__).with_name("results.json")
 REFERENCE_SAMPLE = 300  # pages timed for the single-process references
+BENCH_DAY = date(2024, 6, 1)  # the publication date relative dates are read against
 BRACKET_SAMPLE = 60  # of them, timed again just before and after each run of a round
 ROUNDS = 3  # runs and replays of each paper; the median's ratio is reported
 FLAT = 1.1  # "flat" memory: the largest paper's peak at most this much above the smallest's
@@ -138,26 +139,18 @@ def paragraphs_of(articles: list[str]) -> list[str]:
 
 def extraction_rate(texts: list[str]) -> float:
     """MB/s of dates and figures together over these texts, one call each, one process, in
-    CPU time (as ``bench dates``): per article is how the pipeline runs."""
-    from transforms.dates import extract_dates
-    from transforms.figures import extract_figures
-
-    extract_figures("Năm 2024 đạt 1,5 tỷ đồng.", date(2024, 6, 1))  # warm up, as Duckling
-    size = sum(len(p.encode("utf-8")) for p in texts)
-    started = time.process_time()
-    for text in texts:
-        dates = extract_dates(text, date(2024, 6, 1))
-        extract_figures(text, date(2024, 6, 1), dates)
-    return size / 1e6 / (time.process_time() - started)
+    CPU time (:func:`bench.extraction.measure_speed`): per article is how the pipeline runs."""
+    extractors = load_extractors()
+    measure_speed(texts[:1], extractors, BENCH_DAY)  # warm up, as Duckling
+    size, seconds = measure_speed(texts, extractors, BENCH_DAY)
+    return size / seconds
 
 
-def against_duckling(paragraphs: list[str]) -> tuple[float, float | None]:
+def extraction_and_duckling_rates(paragraphs: list[str]) -> tuple[float, float | None]:
     """MB/s of our extraction and of Facebook Duckling's Vietnamese parser on the same
     paragraphs, timed in turn, in CPU time; Duckling's None when the optional
     ``pyduckling-native-phihos`` is missing (ours is then timed alone)."""
-    from bench.extraction import against_duckling as timed_in_turn
-
-    timed = timed_in_turn(paragraphs, load_extractors(), date(2024, 6, 1))
+    timed = against_duckling(paragraphs, load_extractors(), BENCH_DAY)
     if timed is None:
         return extraction_rate(paragraphs), None
     size, ours, theirs = timed
@@ -256,16 +249,6 @@ def _role(command: str) -> str:
     return command[:60]
 
 
-def _stop(process: subprocess.Popen[str], grace: float) -> None:
-    """SIGTERM, then SIGKILL if ``process`` has not ended within ``grace`` seconds."""
-    process.terminate()
-    try:
-        process.wait(timeout=grace)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
 def run_cli(args: list[str], env: dict[str, str]) -> tuple[float, TreeMemory, dict[str, int]]:
     """(seconds, the tree's memory, summary numbers) of one `baotinh` command."""
     command = [sys.executable, "-m", "baotinh.cli", *args]
@@ -279,7 +262,7 @@ def run_cli(args: list[str], env: dict[str, str]) -> tuple[float, TreeMemory, di
         try:
             out, _ = process.communicate()
         except BaseException:  # the bench stopped: the run ends its own tree on SIGTERM
-            _stop(process, grace=60)
+            stop(process, grace=60)
             raise
     seconds = time.perf_counter() - started
     if process.returncode != 0:
@@ -477,7 +460,7 @@ def scrapy_bench(seconds: int = 10) -> tuple[int, float]:
         try:
             _, log = process.communicate(timeout=seconds + 60)
         except BaseException:  # on SIGTERM Scrapy stops, then its bench stops its server
-            _stop(process, grace=30)
+            stop(process, grace=30)
             raise
     found = re.search(r"'response_received_count': (\d+)", log)
     cpu = sum(used for used, role in tree.cpu_by_role() if role == "scrapy bench")
@@ -501,7 +484,7 @@ def measure(articles: int, tmp: Path, rounds: int = ROUNDS) -> tuple[list[Row], 
     texts = articles_of(pages)
     per_article = [extraction_rate(texts)]  # again after each round: the median is reported
     scrapy_pages, scrapy_cpu = scrapy_bench()
-    extraction, duck = against_duckling(paragraphs_of(texts))
+    extraction, duck = extraction_and_duckling_rates(paragraphs_of(texts))
     density = figures_per_kb(texts, load_extractors())
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     env.update(
